@@ -1,0 +1,54 @@
+"""nncert: an exact certificate checker for neural-network training problems.
+
+Public API (the trusted kernel, usable on its own):
+
+    import checker
+    doc = checker.load("certificates/examples/golden_ratio.nnc")   # a path or the text itself
+    verdict = checker.check(doc)                                     # ACCEPT / REJECT / DECLINE
+    print(verdict.status, verdict.reason, verdict.loc)
+
+`checker.Budget` sets the limits of a check (bits per number, seconds, enumeration size,
+field degree, evaluation steps).  Nothing here imports the untrusted producers or the CLI.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+
+from .kernel.budget import Budget, Decline, Reject
+from .kernel.check import check_text
+from .kernel.claims import Statement, Verdict
+
+__all__ = ["Budget", "Decline", "Reject", "Source", "Statement", "Verdict", "check", "load"]
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document as given: its text, where it came from, and the sha256 of its bytes."""
+
+    text: str
+    origin: str
+    sha256: str
+
+
+def load(path_or_text: str | os.PathLike | bytes) -> Source:
+    """Read a document from a path, or take it as text (a string containing a newline or
+    starting with `nncert`).  Raises OSError if a path cannot be read."""
+    if isinstance(path_or_text, bytes):
+        data, origin = path_or_text, "<bytes>"
+    elif isinstance(path_or_text, str) and ("\n" in path_or_text
+                                              or path_or_text.lstrip().startswith("nncert")):
+        data, origin = path_or_text.encode("utf-8"), "<text>"
+    else:
+        with open(path_or_text, "rb") as f:
+            data = f.read()
+        origin = os.fspath(path_or_text)
+    # latin-1 maps every byte to one character, so a non-ASCII byte is reported at its place.
+    return Source(data.decode("latin-1"), origin, hashlib.sha256(data).hexdigest())
+
+
+def check(document: Source | str, budget: Budget | None = None) -> Verdict:
+    """The verdict on a document (a `Source` from `load`, or document text)."""
+    text = document.text if isinstance(document, Source) else document
+    return check_text(text, budget)

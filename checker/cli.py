@@ -1,0 +1,130 @@
+"""The `nncert` command line (untrusted presentation layer over the kernel).
+
+    nncert check FILE...   one verdict line per file; exit 0 all accepted, 1 some rejected,
+                           2 none rejected but some declined, 3 usage or I/O error.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import sys
+
+from . import Budget, Decline, Source, check, load
+from .kernel import budget as B
+from .kernel.claims import Verdict
+
+EXIT = {"ACCEPT": 0, "REJECT": 1, "DECLINE": 2}
+USAGE_ERROR = 3
+
+DESCRIPTION = """\
+Check nncert certificates exactly.  Each FILE is a document in the nncert language
+(docs/LANGUAGE.md): instances, witnesses and a `claims { ... }` section.  The kernel accepts a
+file only if every claim in it is proved with exact arithmetic.
+
+verdict line:  ACCEPT|REJECT|DECLINE <file> <sha256 of the file> <summary>
+               (REJECT and DECLINE give line:col and one sentence saying why)
+exit status:   0 every file accepted; 1 some file rejected (a malformed file is rejected);
+               2 none rejected but some declined (over budget, or a rule not supported);
+               3 usage or I/O error.  Never 0 on a timeout or a crash.
+"""
+
+EXAMPLES = """\
+examples:
+  nncert check certificates/examples/*.nnc
+  nncert check --json --max-seconds 10 my_certificate.nnc
+  nncert check --max-bits 100000000 huge_slp.nnc
+"""
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="nncert", description=DESCRIPTION, epilog=EXAMPLES,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+    c = sub.add_parser("check", help="check certificates (one verdict line per file)",
+                       description=DESCRIPTION, epilog=EXAMPLES,
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    c.add_argument("files", nargs="+", metavar="FILE")
+    c.add_argument("--json", action="store_true", help="print one JSON object per file")
+    c.add_argument("--max-bits", type=int, default=B.DEFAULT_MAX_BITS, metavar="N",
+                   help="largest size of any number, in bits (default %(default)s)")
+    c.add_argument("--max-seconds", type=float, default=B.DEFAULT_MAX_SECONDS, metavar="S",
+                   help="time budget per file (default %(default)s); over it: DECLINE")
+    c.add_argument("--max-enumeration", type=int, default=B.DEFAULT_MAX_ENUMERATION, metavar="N",
+                   help="largest case enumeration (default %(default)s)")
+    c.add_argument("--max-degree", type=int, default=B.DEFAULT_MAX_DEGREE, metavar="N",
+                   help="largest degree of a field polynomial (default %(default)s)")
+    c.add_argument("--max-steps", type=int, default=B.DEFAULT_MAX_STEPS, metavar="N",
+                   help="largest number of evaluation steps (default %(default)s)")
+    return p
+
+
+def _line(source: Source, v: Verdict) -> str:
+    where = f"{v.loc[0]}:{v.loc[1]} " if v.loc else ""
+    if v.status == "ACCEPT":
+        detail = "; ".join(s.text for s in v.claims)
+        return f"ACCEPT {source.origin} {source.sha256} {len(v.claims)} claim(s): {detail}"
+    return f"{v.status} {source.origin} {source.sha256} {where}{v.reason}"
+
+
+def _json(source: Source, v: Verdict) -> str:
+    return json.dumps({
+        "verdict": v.status, "file": source.origin, "sha256": source.sha256,
+        "reason": v.reason, "line": v.loc[0] if v.loc else None,
+        "column": v.loc[1] if v.loc else None,
+        "claims": [{"claim": s.text, "kind": s.kind, "subjects_sha256": list(s.subjects)}
+                   for s in v.claims]})
+
+
+def _on_alarm(signum, frame):
+    raise Decline("hard time limit reached (--max-seconds)")
+
+
+def check_files(args: argparse.Namespace) -> int:
+    worst = 0
+    for path in args.files:
+        try:
+            source = load(path)
+        except OSError as e:
+            print(f"ERROR {path} - cannot read: {e.strerror or e}", flush=True)
+            worst = USAGE_ERROR
+            continue
+        budget = Budget(max_bits=args.max_bits, max_seconds=args.max_seconds,
+                        max_enumeration=args.max_enumeration, max_degree=args.max_degree,
+                        max_steps=args.max_steps)
+        signal.signal(signal.SIGALRM, _on_alarm)
+        signal.alarm(max(1, int(args.max_seconds) + 5))
+        try:
+            verdict = check(source, budget)
+        except Decline as e:
+            verdict = Verdict("DECLINE", e.reason, e.loc)
+        finally:
+            signal.alarm(0)
+        print(_json(source, verdict) if args.json else _line(source, verdict), flush=True)
+        code = EXIT[verdict.status]
+        if worst != USAGE_ERROR and (code == 1 or (code == 2 and worst == 0)):
+            worst = code
+    return worst
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as e:
+        return 0 if e.code == 0 else USAGE_ERROR
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return USAGE_ERROR
+    if args.max_bits < 1 or args.max_seconds <= 0 or args.max_enumeration < 0:
+        print("nncert: budgets must be positive", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        return check_files(args)
+    except KeyboardInterrupt:
+        print("nncert: interrupted", file=sys.stderr)
+        return USAGE_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

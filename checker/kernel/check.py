@@ -1,0 +1,92 @@
+"""Checking one document: parse, elaborate, judge every claim, settle.
+
+This is the only place that turns the document's claims into `Statement`s about hashed
+subjects and asks the problem definitions for judgments; `claims.settle` then decides.
+Every exception is caught here: a malformed document is a REJECT, a budget overrun a DECLINE,
+and an unexpected internal error a DECLINE that says so (never an ACCEPT).
+"""
+from __future__ import annotations
+
+import hashlib
+import sys
+from typing import Any
+
+from ..language import ast
+from ..language.elaborate import UNSUPPORTED_CLAIM_KINDS, Elaborated, elaborate
+from ..language.parser import parse
+from ..problems import etr, training
+from .budget import Budget, Decline, KernelError, Reject
+from .claims import DECLINED, PROVED, REFUTED, Judgment, Statement, Verdict, settle
+
+SOLVERS = {training.TrainingInstance: training.solves, etr.EtrInstance: etr.solves}
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("ascii")).hexdigest()
+
+
+def _subjects(doc: Elaborated, claim: ast.Claim) -> tuple[str, ...]:
+    out = []
+    for name in claim.args:
+        item = doc.instances.get(name) or doc.witnesses.get(name)
+        if item is None:
+            raise Reject(f"claim {claim.kind} names {name!r}, which is not defined", claim.loc)
+        out.append(sha256(item.canonical))
+    return tuple(out)
+
+
+def _judge(doc: Elaborated, claim: ast.Claim, statement: Statement, budget: Budget) -> Judgment:
+    try:
+        if claim.kind in UNSUPPORTED_CLAIM_KINDS:
+            raise Decline(f"claims of kind {claim.kind!r} are not supported by this kernel yet",
+                          claim.loc)
+        inst_name, wit_name = claim.args
+        inst, wit = doc.instances.get(inst_name), doc.witnesses.get(wit_name)
+        if inst is None:
+            raise Reject(f"{inst_name!r} is not an instance", claim.loc)
+        if wit is None:
+            raise Reject(f"{wit_name!r} is not a witness", claim.loc)
+        if wit.target != inst_name:
+            raise Reject(f"witness {wit_name!r} is for {wit.target!r}, not {inst_name!r}",
+                         claim.loc)
+        extra = sorted(set(wit.assignment) - _unknowns(inst))
+        if extra:
+            raise Reject(f"the witness assigns {extra[0]!r}, which {inst_name!r} does not have",
+                         wit.locs[extra[0]])
+        SOLVERS[type(inst)](doc.field, inst, wit.assignment, wit.locs, budget)
+        return Judgment(statement, PROVED)
+    except Reject as e:
+        return Judgment(statement, REFUTED, e.reason, e.loc)
+    except Decline as e:
+        return Judgment(statement, DECLINED, e.reason, e.loc)
+
+
+def _unknowns(inst: Any) -> set[str]:
+    return set(inst.params) if isinstance(inst, training.TrainingInstance) else set(inst.variables)
+
+
+def check_text(text: str, budget: Budget | None = None) -> Verdict:
+    """The verdict on one document given as text."""
+    budget = (budget or Budget()).start()
+    old_limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(old_limit, 20000))
+    try:
+        doc = elaborate(parse(text, budget), budget)
+        claims, judgments = [], []
+        for c in doc.claims:
+            statement = Statement(c.kind, _subjects(doc, c), f"{c.kind}({', '.join(c.args)})")
+            claims.append((statement, c.loc))
+            judgments.append(_judge(doc, c, statement, budget))
+        return settle(claims, judgments)
+    except Reject as e:
+        return Verdict("REJECT", e.reason, e.loc)
+    except Decline as e:
+        return Verdict("DECLINE", e.reason, e.loc)
+    except KernelError as e:
+        return Verdict("DECLINE", e.reason, e.loc)
+    except (RecursionError, MemoryError) as e:
+        return Verdict("DECLINE", f"resources exhausted ({type(e).__name__})")
+    except Exception as e:                           # a kernel bug: never accept, say so
+        return Verdict("DECLINE", f"internal error {type(e).__name__}: {str(e)[:200]}")
+    finally:
+        sys.setrecursionlimit(old_limit)

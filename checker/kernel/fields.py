@@ -1,0 +1,341 @@
+"""Exact arithmetic in Q and in real number fields Q(theta) -- part of the trusted kernel.
+
+A field Q(theta) is declared by an integer polynomial and a rational interval; the kernel itself
+verifies that the polynomial is irreducible and has exactly one real root in the open interval,
+so theta is a well-defined real number.  Elements are plain flint objects: `fmpq` in Q, and in
+Q(theta) an `fmpq_poly` of degree < n fully reduced modulo the monic minimal polynomial (a
+canonical form: zero is the zero polynomial).  Signs are exact: a non-zero element has a
+non-zero value, which a rigorous `arb` ball around theta (refined by exact rational bisection)
+eventually separates from 0.  No floats and no sympy take part in any decision.
+"""
+from __future__ import annotations
+
+from flint import arb, arb_poly, ctx, fmpq, fmpq_poly, fmpz, fmpz_poly
+
+from .budget import Budget, Decline, Location, Reject
+
+_START_PREC = 64
+
+
+def _sgn(x) -> int:
+    return (x > 0) - (x < 0)
+
+
+def _bits(q: fmpq) -> int:
+    return max(fmpz(q.p).bit_length(), fmpz(q.q).bit_length())
+
+
+def _rational_power_bits(q: fmpq, k: int) -> int:
+    """Upper bound on the bit size of q**k (k > 0); units cost nothing."""
+    return 1 if abs(q.p) <= 1 and q.q == 1 else k * _bits(q)
+
+
+def _variations(m: fmpq_poly, lo: fmpq, hi: fmpq) -> int:
+    """Descartes bound for the roots of m in (lo, hi): sign changes of (1+x)^n m((hi+lo x)/(1+x))."""
+    c = m(fmpq_poly([lo, hi - lo])).coeffs()          # roots in (lo, hi) -> roots in (0, 1)
+    r = fmpq_poly(c[::-1])(fmpq_poly([1, 1]))          # (0, 1) -> (1, oo) -> (0, oo)
+    signs = [s for s in map(_sgn, r.coeffs()) if s != 0]
+    return sum(1 for u, v in zip(signs, signs[1:]) if u != v)
+
+
+def _count_roots(m: fmpq_poly, lo: fmpq, hi: fmpq, budget: Budget, loc: Location) -> int:
+    """Number of real roots of the square-free m in (lo, hi), counting stops at 2."""
+    total, stack = 0, [(lo, hi)]
+    while stack and total < 2:
+        budget.tick(m.degree(), loc)
+        a, b = stack.pop()
+        v = _variations(m, a, b)
+        if v == 1:
+            total += 1
+        elif v >= 2:
+            mid = (a + b) / 2
+            total += m(mid) == 0
+            stack += [(a, mid), (mid, b)]
+    return total
+
+
+class _Field:
+    """Operations written once for both fields."""
+
+    degree: int
+    name: str
+
+    def sub(self, a, b):
+        return self.add(a, self.neg(b))
+
+    def div(self, a, b):
+        return self.mul(a, self.inv(b))
+
+    def compare(self, a, b, budget: Budget) -> int:
+        return self.sign(self.sub(a, b), budget)
+
+    def height_bits(self, a) -> int:
+        return max(_bits(c) for c in self.components(a))
+
+
+class RationalField(_Field):
+    """The field Q; elements are `fmpq`."""
+
+    degree, name = 1, ""
+
+    def from_rational(self, q: fmpq) -> fmpq:
+        return fmpq(q)
+
+    def generator(self) -> fmpq:
+        raise Reject("the field Q has no generator")
+
+    def add(self, a: fmpq, b: fmpq) -> fmpq:
+        return a + b
+
+    def neg(self, a: fmpq) -> fmpq:
+        return -a
+
+    def mul(self, a: fmpq, b: fmpq) -> fmpq:
+        return a * b
+
+    def inv(self, a: fmpq) -> fmpq:
+        if a == 0:
+            raise Reject("division by zero")
+        return 1 / a
+
+    def power(self, a: fmpq, k: int, budget: Budget) -> fmpq:
+        k = int(k)
+        if k < 0:
+            a, k = self.inv(a), -k
+        if k == 0:
+            return fmpq(1)
+        budget.bits(_rational_power_bits(a, k), "a power")
+        return a ** k
+
+    def is_zero(self, a: fmpq) -> bool:
+        return a == 0
+
+    def is_rational(self, a: fmpq) -> bool:
+        return True
+
+    def to_rational(self, a: fmpq) -> fmpq:
+        return a
+
+    def sign(self, a: fmpq, budget: Budget) -> int:
+        return _sgn(a)
+
+    def floor(self, a: fmpq, budget: Budget) -> fmpz:
+        return a.floor()
+
+    def components(self, a: fmpq) -> list[fmpq]:
+        return [a]
+
+    def from_components(self, cs: list[fmpq]) -> fmpq:
+        if len(cs) != 1:
+            raise Reject(f"expected 1 component for a rational number, got {len(cs)}")
+        return fmpq(cs[0])
+
+    def power_reduction(self) -> list[list[fmpq]]:
+        return []
+
+    def describe(self) -> str:
+        return "Q"
+
+
+RATIONALS = RationalField()
+
+
+class AlgebraicField(_Field):
+    """Q(theta), theta the unique real root of an irreducible polynomial in (lo, hi).
+
+    Create only with `AlgebraicField.declare`, which verifies the declaration."""
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("use AlgebraicField.declare, which verifies the declaration")
+
+    @classmethod
+    def declare(cls, name: str, coeffs: list[int], lo: fmpq, hi: fmpq, budget: Budget,
+                loc: Location = None) -> "AlgebraicField":
+        """Verify and create Q(name); `coeffs` are integers in ascending order."""
+        if not all(isinstance(x, (int, fmpz, fmpq)) for x in (lo, hi)):
+            raise TypeError("field declaration: the interval ends must be exact rationals")
+        lo, hi = fmpq(lo), fmpq(hi)
+        if not lo < hi:
+            raise Reject(f"empty isolating interval ({lo}, {hi})", loc)
+        n = len(coeffs) - 1
+        if n < 1:
+            raise Reject("the field polynomial must have degree at least 1", loc)
+        budget.degree(n, loc)     # before any work proportional to the degree
+        if not all(isinstance(c, (int, fmpz)) for c in coeffs):
+            raise TypeError("field declaration: the coefficients must be integers")
+        if coeffs[-1] == 0:
+            raise Reject("the leading coefficient of the field polynomial is zero", loc)
+        for c in (*coeffs, lo.p, lo.q, hi.p, hi.q):
+            budget.bits(fmpz(c).bit_length(), "a number in the field declaration", loc)
+        zp = fmpz_poly([fmpz(c) for c in coeffs])
+        _, factors = zp.factor()
+        if len(factors) != 1 or factors[0][1] != 1 or factors[0][0].degree() != n:
+            raise Reject(f"the field polynomial {_show(coeffs)} is reducible over Q", loc)
+        m = fmpq_poly(zp) / fmpz(coeffs[-1])
+        for end, x in (("lo", lo), ("hi", hi)):
+            if m(x) == 0:
+                raise Reject(f"the interval endpoint {end} = {x} is a root", loc)
+        count = _count_roots(m, lo, hi, budget, loc)
+        if count == 0:
+            raise Reject(f"no root in the interval ({lo}, {hi})", loc)
+        if count >= 2:
+            raise Reject(f"at least 2 real roots in the interval ({lo}, {hi}), not exactly one",
+                         loc)
+        self = object.__new__(cls)
+        self.name, self.degree, self._coeffs, self._m = name, n, list(coeffs), m
+        self._lo0, self._hi0, self._lo, self._hi = lo, hi, lo, hi
+        self._sign_lo = _sgn(m(lo))
+        self._growth = max(_bits(c) for c in m.coeffs()) + n.bit_length()
+        return self
+
+    # --- ring operations (results always reduced modulo m) ---
+    def from_rational(self, q: fmpq) -> fmpq_poly:
+        return fmpq_poly([fmpq(q)])
+
+    def generator(self) -> fmpq_poly:
+        return fmpq_poly([0, 1]) % self._m
+
+    def add(self, a: fmpq_poly, b: fmpq_poly) -> fmpq_poly:
+        return a + b
+
+    def neg(self, a: fmpq_poly) -> fmpq_poly:
+        return -a
+
+    def mul(self, a: fmpq_poly, b: fmpq_poly) -> fmpq_poly:
+        return (a * b) % self._m
+
+    def inv(self, a: fmpq_poly) -> fmpq_poly:
+        if a.is_zero():
+            raise Reject("division by zero")
+        if a.degree() == 0:
+            return fmpq_poly([1 / a[0]])
+        g, s, _ = a.xgcd(self._m)
+        if g.degree() != 0:       # impossible: m is irreducible and deg a < deg m
+            raise Decline("internal error: element not invertible modulo the field polynomial")
+        return (s / g[0]) % self._m
+
+    def power(self, a: fmpq_poly, k: int, budget: Budget) -> fmpq_poly:
+        k = int(k)
+        if k < 0:
+            a, k = self.inv(a), -k
+        if k == 0:
+            return fmpq_poly([1])
+        if self.is_rational(a):
+            return fmpq_poly([RATIONALS.power(a[0], k, budget)])
+        budget.bits(k * self.height_bits(a), "a power")
+        result, base = None, a
+        while True:               # square and multiply; check each product before computing it
+            if k & 1:
+                result = base if result is None else self._checked_mul(result, base, budget)
+            k >>= 1
+            if k == 0:
+                return result
+            base = self._checked_mul(base, base, budget)
+
+    def _checked_mul(self, a: fmpq_poly, b: fmpq_poly, budget: Budget) -> fmpq_poly:
+        budget.tick(self.degree)
+        budget.bits(self.height_bits(a) + self.height_bits(b) + self._growth, "a power")
+        return self.mul(a, b)
+
+    # --- predicates and exact real information ---
+    def is_zero(self, a: fmpq_poly) -> bool:
+        return a.is_zero()
+
+    def is_rational(self, a: fmpq_poly) -> bool:
+        return a.degree() <= 0
+
+    def to_rational(self, a: fmpq_poly) -> fmpq:
+        if not self.is_rational(a):
+            raise Reject(f"the number {a} in {self.name} is not rational")
+        return a[0]
+
+    def _refine(self, prec: int, budget: Budget) -> None:
+        """Bisect the stored isolating interval until its width is at most 2^-prec."""
+        width = fmpq(1, fmpz(1) << prec)
+        while self._hi - self._lo > width:
+            budget.tick(self.degree)
+            mid = (self._lo + self._hi) / 2
+            s = _sgn(self._m(mid))
+            if s == 0:            # impossible for an irreducible m of degree >= 2
+                raise Decline("internal error: the field polynomial has a rational root")
+            if s == self._sign_lo:
+                self._lo = mid
+            else:
+                self._hi = mid
+
+    def _ball(self, a: fmpq_poly, prec: int, budget: Budget) -> arb:
+        """A rigorous ball containing a(theta), computed at about `prec` bits."""
+        budget.tick()
+        budget.bits(prec, "the precision of a sign test")
+        self._refine(prec, budget)
+        old = ctx.prec
+        try:
+            ctx.prec = prec + 16
+            theta = arb(self._lo).union(arb(self._hi))
+            return arb_poly(a)(theta)
+        finally:
+            ctx.prec = old
+
+    def sign(self, a: fmpq_poly, budget: Budget) -> int:
+        if self.is_rational(a):
+            return _sgn(a[0])
+        prec = _START_PREC
+        while True:
+            v = self._ball(a, prec, budget)
+            if v > 0:
+                return 1
+            if v < 0:
+                return -1
+            prec *= 2
+
+    def floor(self, a: fmpq_poly, budget: Budget) -> fmpz:
+        if self.is_rational(a):
+            return a[0].floor()
+        prec = _START_PREC
+        while True:               # a ball of radius < 1/4 gives k with floor(a) in {k-1, k}
+            v = self._ball(a, prec, budget)
+            if v.is_finite() and v.rad() * 4 < 1:
+                man, exp = v.mid().man_exp()
+                k = (fmpq(man) * fmpq(2) ** int(exp)).floor()
+                break
+            prec *= 2
+        while True:               # confirm exactly: a - k >= 0 and a - (k + 1) < 0
+            budget.tick()
+            if self.sign(a - k, budget) < 0:
+                k -= 1
+            elif self.sign(a - (k + 1), budget) >= 0:
+                k += 1
+            else:
+                return k
+
+    # --- components and description ---
+    def components(self, a: fmpq_poly) -> list[fmpq]:
+        return [a[i] for i in range(self.degree)]
+
+    def from_components(self, cs: list[fmpq]) -> fmpq_poly:
+        if len(cs) != self.degree:
+            raise Reject(f"expected {self.degree} components for a number in {self.name}, "
+                         f"got {len(cs)}")
+        return fmpq_poly([fmpq(c) for c in cs])
+
+    def power_reduction(self) -> list[list[fmpq]]:
+        n = self.degree
+        return [self.components(fmpq_poly([0] * e + [1]) % self._m) for e in range(n, 2 * n - 1)]
+
+    def describe(self) -> str:
+        return (f"Q({self.name}), {self.name} the root of {_show(self._coeffs)} "
+                f"in ({self._lo0}, {self._hi0})")
+
+
+def _show(coeffs: list[int]) -> str:
+    """t^2 - t - 1 style, highest degree first (fmpz: no 4300-digit limit of str(int))."""
+    out = []
+    for e in range(len(coeffs) - 1, -1, -1):
+        c = fmpz(coeffs[e])
+        if c == 0:
+            continue
+        mono = "" if e == 0 else "t" if e == 1 else f"t^{e}"
+        mag = str(abs(c)) if (abs(c) != 1 or e == 0) else ""
+        term = mag + ("*" if mag and mono else "") + mono
+        out.append(("- " if c < 0 else "+ ") + term if out else ("-" if c < 0 else "") + term)
+    return " ".join(out) or "0"

@@ -1,0 +1,166 @@
+"""The abstract syntax of an nncert document, as produced by the parser.
+
+Nodes are plain frozen-ish records with a source location `(line, column)`.  Expression nodes
+also record their depth so that hostile nesting is refused at parse time, before any
+recursive walk could overflow the Python stack.  Numbers are already exact (`fmpq`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Union
+
+from flint import fmpq
+
+Loc = tuple[int, int]
+
+
+# ---- expressions ------------------------------------------------------------------------------
+@dataclass(slots=True)
+class Num:
+    value: fmpq
+    loc: Loc
+    depth: int = 1
+
+
+@dataclass(slots=True)
+class Var:
+    name: str
+    loc: Loc
+    depth: int = 1
+
+
+@dataclass(slots=True)
+class Call:
+    fn: str
+    args: list["Expr"]
+    loc: Loc
+    depth: int = 1
+
+
+@dataclass(slots=True)
+class Sum:
+    """terms[0] ± terms[1] ± …; signs[i] is +1 or -1 (signs[0] is always +1)."""
+    terms: list["Expr"]
+    signs: list[int]
+    loc: Loc
+    depth: int = 1
+
+
+@dataclass(slots=True)
+class Product:
+    """factors[0] op factors[1] …; ops[i] is '*' or '/' (ops[0] is always '*')."""
+    factors: list["Expr"]
+    ops: list[str]
+    loc: Loc
+    depth: int = 1
+
+
+@dataclass(slots=True)
+class Neg:
+    arg: "Expr"
+    loc: Loc
+    depth: int = 1
+
+
+@dataclass(slots=True)
+class Pow:
+    base: "Expr"
+    exp: "Expr"
+    loc: Loc
+    depth: int = 1
+
+
+@dataclass(slots=True)
+class Cmp:
+    op: str
+    left: "Expr"
+    right: "Expr"
+    loc: Loc
+    depth: int = 1
+
+
+@dataclass(slots=True)
+class BoolOp:
+    op: str                      # 'and' | 'or' | 'not'
+    args: list["Expr"]
+    loc: Loc
+    depth: int = 1
+
+
+@dataclass(slots=True)
+class Ite:
+    cond: "Expr"
+    then: "Expr"
+    other: "Expr"
+    loc: Loc
+    depth: int = 1
+
+
+Expr = Union[Num, Var, Call, Sum, Product, Neg, Pow, Cmp, BoolOp, Ite]
+
+
+# ---- document items ---------------------------------------------------------------------------
+@dataclass
+class FieldDecl:
+    name: str
+    poly: Expr
+    lo: Expr
+    hi: Expr
+    loc: Loc
+
+
+@dataclass
+class Domain:
+    kind: str                    # 'real' | 'set' | 'fixed'
+    values: list[Expr]
+    loc: Loc
+
+
+@dataclass
+class LinTerm:
+    """One summand of a pre-activation: coefficient times source neuron, or a lone bias."""
+    sign: int
+    coef: Union[str, fmpq]       # a parameter name or a fixed number
+    source: str | None           # neuron name; None for a bias term
+    loc: Loc
+
+
+@dataclass
+class Decl:
+    """A training-instance statement; `kind` names it, `data` holds its fields."""
+    kind: str
+    loc: Loc
+    data: dict = field(default_factory=dict)
+
+
+@dataclass
+class DataPoint:
+    inputs: list[fmpq]
+    outputs: list[fmpq | None]   # None is '?'
+    loc: Loc
+
+
+@dataclass
+class Block:
+    """An instance (`training` or `etr`) or a witness: a named block of statements."""
+    kind: str                    # 'training' | 'etr' | 'witness'
+    name: str
+    decls: list[Decl]
+    loc: Loc
+    target: str | None = None    # for a witness: the instance it is for
+    canonical: str = ""          # canonical text, filled in by the parser (hashed for binding)
+
+
+@dataclass
+class Claim:
+    kind: str
+    args: list[str]
+    loc: Loc
+
+
+@dataclass
+class Document:
+    version: int
+    items: list                  # FieldDecl | Block | list[Claim] in source order
+    claims_sections: list[tuple[list[Claim], Loc]]
+    text: str = ""

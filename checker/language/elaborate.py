@@ -1,0 +1,439 @@
+"""AST → checked problem objects: name resolution and well-formedness of a document.
+
+Everything a document must satisfy before any claim is looked at is checked here, each failure
+one `Reject` with the location of the offending statement: one field at most, unique names,
+declared-before-use (which makes every network acyclic), one edge at most between two neurons,
+every parameter used exactly once, one loss and one gamma, data points of the right width,
+expressions well typed, ETR formulas polynomial.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from flint import fmpq, fmpq_poly
+
+from ..kernel import expr as X
+from ..kernel.budget import Budget, Decline, Reject
+from ..kernel.fields import RATIONALS, AlgebraicField
+from ..problems.etr import EtrInstance
+from ..problems.losses import BUILTIN_LOSSES
+from ..problems.training import Loss, NeuronSpec, Param, TrainingInstance, Weight
+from . import ast
+
+BUILTIN_ACTIVATIONS = ("identity", "relu", "threshold")
+CLAIM_KINDS = {"solves": 2}
+UNSUPPORTED_CLAIM_KINDS = ("corresponds", "refutes")
+
+
+@dataclass
+class Witness:
+    name: str
+    target: str
+    assignment: dict[str, Any]
+    locs: dict[str, ast.Loc]
+    canonical: str
+    loc: ast.Loc
+
+
+@dataclass
+class Elaborated:
+    field: Any
+    instances: dict[str, Any] = field(default_factory=dict)
+    witnesses: dict[str, Witness] = field(default_factory=dict)
+    claims: list[ast.Claim] = field(default_factory=list)
+
+
+# ---- constants and polynomials -------------------------------------------------------------
+class _PolynomialRing:
+    """Q[t] with just the operations a polynomial expression needs (for field declarations)."""
+
+    degree = 1
+
+    def __init__(self, budget: Budget):
+        self.budget = budget
+
+    def from_rational(self, q):
+        return fmpq_poly([q])
+
+    add = staticmethod(lambda a, b: a + b)
+    sub = staticmethod(lambda a, b: a - b)
+    mul = staticmethod(lambda a, b: a * b)
+    neg = staticmethod(lambda a: -a)
+
+    def div(self, a, b):
+        return a * fmpq_poly([1 / b[0]])
+
+    def is_zero(self, a):
+        return a == 0
+
+    def is_rational(self, a):
+        return a.degree() <= 0
+
+    def to_rational(self, a):
+        return a[0]
+
+    def power(self, a, k, budget):
+        budget.degree(max(a.degree(), 1) * k)
+        return a ** k
+
+
+def check_polynomial(e: ast.Expr, what: str) -> None:
+    """Only + - * and powers with literal natural exponents; division only by a literal."""
+    t = type(e)
+    if t in (ast.Num, ast.Var):
+        return
+    if t is ast.Sum:
+        for s in e.terms:
+            check_polynomial(s, what)
+    elif t is ast.Product:
+        for op, f in zip(e.ops, e.factors):
+            if op == "/" and not (type(f) is ast.Num and f.value != 0):
+                raise Reject(f"{what} must be a polynomial: divide only by a non-zero number", f.loc)
+            check_polynomial(f, what)
+    elif t is ast.Neg:
+        check_polynomial(e.arg, what)
+    elif t is ast.Pow:
+        if type(e.exp) is not ast.Num or e.exp.value.q != 1:
+            raise Reject(f"{what} must be a polynomial: exponents are natural numbers", e.exp.loc)
+        check_polynomial(e.base, what)
+    elif t is ast.Cmp:
+        check_polynomial(e.left, what)
+        check_polynomial(e.right, what)
+    elif t is ast.BoolOp:
+        for a in e.args:
+            check_polynomial(a, what)
+    else:
+        raise Reject(f"{what} must be a polynomial: {type(e).__name__.lower()} is not allowed",
+                     e.loc)
+
+
+def constant(e: ast.Expr, budget: Budget, F: Any = RATIONALS, names: dict | None = None) -> Any:
+    """Evaluate a closed numeric expression (names: the field generator, if allowed)."""
+    names = names or {}
+    X.typecheck(e, X.Scope(frozenset(names)))
+    return X.Evaluator(F, budget).value(e, names)
+
+
+def rational_constant(e: ast.Expr, budget: Budget, what: str) -> fmpq:
+    return constant(e, budget)
+
+
+def _field(decl: ast.FieldDecl, budget: Budget) -> AlgebraicField:
+    check_polynomial(decl.poly, "a field's defining polynomial")
+    X.typecheck(decl.poly, X.Scope(frozenset([decl.name])))
+    poly = X.Evaluator(_PolynomialRing(budget), budget).value(
+        decl.poly, {decl.name: fmpq_poly([0, 1])})
+    if poly.degree() < 1:
+        raise Reject("a field's defining polynomial must have degree at least 1", decl.loc)
+    coeffs = poly.coeffs()
+    if any(c.q != 1 for c in coeffs):
+        raise Reject("a field's defining polynomial must have integer coefficients", decl.loc)
+    lo = rational_constant(decl.lo, budget, "an interval endpoint")
+    hi = rational_constant(decl.hi, budget, "an interval endpoint")
+    return AlgebraicField.declare(decl.name, [int(c.p) for c in coeffs], lo, hi, budget, decl.loc)
+
+
+# ---- training instances --------------------------------------------------------------------
+def _group(name: str, loc) -> tuple[str, int] | None:
+    """`h[3]` in a declaration declares h[1], h[2], h[3]."""
+    if name.endswith("]") and name.count("[") == 1:
+        base, count = name[:-1].split("[")
+        k = int(count[:9]) if len(count) <= 9 else 10**9
+        if k < 1:
+            raise Reject(f"a group needs at least one member: {name!r}", loc)
+        return base, k
+    if "[" in name:
+        raise Reject(f"a declared name has at most one index: {name!r}", loc)
+    return None
+
+
+class _TrainingBuilder:
+    def __init__(self, block: ast.Block, budget: Budget):
+        self.block, self.budget = block, budget
+        self.inputs: list[str] = []
+        self.groups: dict[str, list[str]] = {}
+        self.neurons: dict[str, NeuronSpec] = {}
+        self.order: list[NeuronSpec] = []
+        self.params: dict[str, Param] = {}
+        self.used: dict[str, ast.Loc] = {}
+        self.activations: dict[str, tuple] = {}
+        self.loss: Loss | None = None
+        self.gamma: fmpq | None = None
+        self.points: list[ast.DataPoint] = []
+
+    def new_name(self, name: str, loc) -> None:
+        if name in self.neurons or name in self.params or name in self.inputs \
+                or name in self.groups or name in self.activations:
+            raise Reject(f"name {name!r} is defined twice", loc)
+
+    def domain(self, dom: ast.Domain, what: str) -> list[fmpq] | None:
+        if dom.kind == "real":
+            return None
+        values = [rational_constant(v, self.budget, what) for v in dom.values]
+        if len(set(values)) != len(values):
+            raise Reject(f"a value is listed twice in the domain of {what}", dom.loc)
+        return values
+
+    def build(self) -> TrainingInstance:
+        decls = self.block.decls
+        for d in decls:                         # activations may be used before their statement
+            if d.kind == "activation":
+                self.activation(d)
+        for d in decls:
+            getattr(self, "decl_" + d.kind)(d)
+        return self.finish()
+
+    def activation(self, d: ast.Decl) -> None:
+        name = d.data["name"]
+        if name in BUILTIN_ACTIVATIONS or name in self.activations:
+            raise Reject(f"activation {name!r} is defined twice", d.loc)
+        X.typecheck(d.data["body"], X.Scope(frozenset([d.data["arg"]])))
+        self.activations[name] = (d.data["arg"], d.data["body"])
+
+    def decl_activation(self, d: ast.Decl) -> None:
+        pass
+
+    def decl_input(self, d: ast.Decl) -> None:
+        if self.neurons:
+            raise Reject("inputs must be declared before the first neuron", d.loc)
+        for name, loc in d.data["names"]:
+            members = self.expand_decl(name, loc)
+            self.inputs.extend(members)
+
+    def expand_decl(self, name: str, loc) -> list[str]:
+        g = _group(name, loc)
+        if g is None:
+            self.new_name(name, loc)
+            return [name]
+        base, k = g
+        self.budget.tick(k, loc)
+        self.new_name(base, loc)
+        members = [f"{base}[{i}]" for i in range(1, k + 1)]
+        for m in members:
+            self.new_name(m, loc)
+        self.groups[base] = members
+        return members
+
+    def decl_param(self, d: ast.Decl) -> None:
+        for name, loc in d.data["names"]:
+            if "[" in name:
+                raise Reject(f"a parameter name has no index: {name!r}", loc)
+            self.new_name(name, loc)
+            self.params[name] = Param(name, self.domain(d.data["domain"], repr(name)), loc)
+
+    def act(self, name: str, loc) -> Any:
+        if name in BUILTIN_ACTIVATIONS:
+            return name
+        if name in self.activations:
+            return self.activations[name]
+        raise Reject(f"unknown activation {name!r}", loc)
+
+    def source(self, name: str, loc) -> str:
+        if name in self.inputs:
+            return name
+        n = self.neurons.get(name)
+        if n is None:
+            if name in self.params:
+                raise Reject(f"{name!r} is a parameter, not a neuron", loc)
+            raise Reject(f"neuron {name!r} is not declared before its use", loc)
+        if n.role == "output":
+            raise Reject(f"output neuron {name!r} cannot feed another neuron", loc)
+        return name
+
+    def weight(self, coef, sign: int, loc) -> Weight:
+        if not isinstance(coef, str):
+            return Weight(fixed=coef * sign)
+        if coef not in self.params:
+            raise Reject(f"unknown parameter {coef!r}", loc)
+        if coef in self.used:
+            raise Reject(f"parameter {coef!r} is used twice (line {self.used[coef][0]})", loc)
+        self.used[coef] = loc
+        return Weight(param=coef, sign=sign)
+
+    def add_neuron(self, spec: NeuronSpec) -> None:
+        self.neurons[spec.name] = spec
+        self.order.append(spec)
+
+    def decl_neuron(self, d: ast.Decl) -> None:
+        name, loc = d.data["name"], d.loc
+        if "[" in name:
+            raise Reject(f"a single neuron's name has no index (use a group): {name!r}", loc)
+        act = self.act(*d.data["act"])
+        edges, biases, seen = [], [], set()
+        for t in d.data["terms"]:
+            src = t.source
+            if src is None and isinstance(t.coef, str) and t.coef not in self.params \
+                    and (t.coef in self.inputs or t.coef in self.neurons):
+                src, coef = t.coef, fmpq(1)         # `x1` alone: an edge of weight 1
+            else:
+                coef = t.coef
+            if src is None:
+                biases.append(self.weight(coef, t.sign, t.loc))
+                continue
+            src = self.source(src, t.loc)
+            if src in seen:
+                raise Reject(f"two edges from {src!r} into {name!r}", t.loc)
+            seen.add(src)
+            edges.append((src, self.weight(coef, t.sign, t.loc)))
+        self.new_name(name, loc)
+        self.add_neuron(NeuronSpec(name, d.data["role"], act, edges, biases, loc))
+
+    def decl_group(self, d: ast.Decl) -> None:
+        name, loc = d.data["name"], d.loc
+        g = _group(name, loc)
+        if g is None:
+            raise Reject(f"a layer's name gives its size, as in {name}[4]", loc)
+        base, k = g
+        act = self.act(*d.data["act"])
+        sources: list[str] = []
+        for s, sloc in d.data["sources"]:
+            members = self.groups.get(s, [s])
+            sources.extend(self.source(m, sloc) for m in members)
+        if len(set(sources)) != len(sources):
+            raise Reject(f"layer {base!r} lists a source twice", loc)
+        self.budget.tick(k * (len(sources) + 1), loc)
+        wdom = self.domain(d.data["weights"], f"the weights of {base!r}")
+        bdom = d.data["bias"]
+        bvalues = None if bdom is None else self.domain(bdom, f"the biases of {base!r}")
+        members = self.expand_decl(name, loc)
+        for i, member in enumerate(members, start=1):
+            edges = [(s, self.group_weight(f"W_{base}[{i}][{j}]", d.data["weights"], wdom, loc))
+                     for j, s in enumerate(sources, start=1)]
+            biases = [] if bdom is None else [self.group_weight(f"B_{base}[{i}]", bdom, bvalues,
+                                                                loc)]
+            self.add_neuron(NeuronSpec(member, d.data["role"], act, edges, biases, loc))
+
+    def group_weight(self, pname: str, dom: ast.Domain, values, loc) -> Weight:
+        if dom.kind == "fixed":
+            return Weight(fixed=values[0])
+        self.new_name(pname, loc)
+        self.params[pname] = Param(pname, values, loc)
+        self.used[pname] = loc
+        return Weight(param=pname)
+
+    def decl_loss(self, d: ast.Decl) -> None:
+        if self.loss is not None:
+            raise Reject("the loss is defined twice", d.loc)
+        name, p = d.data["name"], d.data.get("p")
+        if name == "custom":
+            self.loss = Loss("custom", body=d.data["body"])
+            return
+        if name not in BUILTIN_LOSSES:
+            raise Reject(f"unknown loss {name!r} (built in: {', '.join(BUILTIN_LOSSES)}; "
+                         f"or write `loss = <expression>;`)", d.loc)
+        if (name == "lp") != (p is not None) or (p is not None and not 1 <= p <= 64):
+            raise Reject("loss lp takes an exponent 1..64, as in `loss lp 3;`; other losses "
+                         "take none", d.loc)
+        self.loss = Loss(name, p)
+
+    def decl_gamma(self, d: ast.Decl) -> None:
+        if self.gamma is not None:
+            raise Reject("gamma is defined twice", d.loc)
+        self.gamma = rational_constant(d.data["value"], self.budget, "gamma")
+
+    def decl_data(self, d: ast.Decl) -> None:
+        self.points.extend(d.data["points"])
+
+    def finish(self) -> TrainingInstance:
+        block = self.block
+        outputs = [n.name for n in self.order if n.role == "output"]
+        if not outputs:
+            raise Reject(f"training instance {block.name!r} has no output neuron", block.loc)
+        if self.loss is None:
+            raise Reject(f"training instance {block.name!r} has no loss", block.loc)
+        if self.gamma is None:
+            raise Reject(f"training instance {block.name!r} has no gamma", block.loc)
+        for name, p in self.params.items():
+            if name not in self.used:
+                raise Reject(f"parameter {name!r} is declared but used on no edge or bias", p.loc)
+        if self.loss.name == "custom":
+            X.typecheck(self.loss.body, X.Scope(frozenset(), outputs=len(outputs)))
+        for p in self.points:
+            if len(p.inputs) != len(self.inputs):
+                raise Reject(f"a data point has {len(p.inputs)} inputs; the network has "
+                             f"{len(self.inputs)}", p.loc)
+            if len(p.outputs) != len(outputs):
+                raise Reject(f"a data point has {len(p.outputs)} targets; the network has "
+                             f"{len(outputs)} outputs", p.loc)
+        return TrainingInstance(block.name, self.inputs, self.order, outputs, self.params,
+                                self.loss, self.gamma, self.points, block.canonical, block.loc)
+
+
+def _etr(block: ast.Block, budget: Budget) -> EtrInstance:
+    variables: list[str] = []
+    formulas: list[ast.Expr] = []
+    for d in block.decls:
+        if d.kind == "var":
+            for name, loc in d.data["names"]:
+                if name in variables:
+                    raise Reject(f"variable {name!r} is declared twice", loc)
+                variables.append(name)
+        else:
+            formulas.append(d.data["body"])
+    if not formulas:
+        raise Reject(f"ETR instance {block.name!r} has no formula", block.loc)
+    formula = formulas[0] if len(formulas) == 1 else ast.BoolOp("and", formulas, formulas[0].loc)
+    for f in formulas:
+        check_polynomial(f, "an ETR formula")
+        X.typecheck(f, X.Scope(frozenset(variables)))
+        X._expect(f, X.Scope(frozenset(variables)), X.BOOL)
+    return EtrInstance(block.name, variables, formula, block.canonical, block.loc)
+
+
+# ---- witnesses and the document ------------------------------------------------------------
+def _witness(block: ast.Block, F: Any, budget: Budget) -> Witness:
+    names = {F.name: F.generator()} if F.degree > 1 or F.name else {}
+    assignment: dict[str, Any] = {}
+    locs: dict[str, ast.Loc] = {}
+
+    def put(name: str, value: Any, loc) -> None:
+        if name in assignment:
+            raise Reject(f"the witness gives {name!r} two values", loc)
+        assignment[name], locs[name] = value, loc
+
+    for d in block.decls:
+        if d.kind == "assign":
+            put(d.data["name"], constant(d.data["value"], budget, F, names), d.loc)
+        else:
+            width = None
+            for i, (row, loc) in enumerate(zip(d.data["rows"], d.data["row_locs"]), start=1):
+                if width is not None and len(row) != width:
+                    raise Reject(f"matrix {d.data['name']!r} has rows of different lengths", loc)
+                width = len(row)
+                for j, v in enumerate(row, start=1):
+                    put(f"{d.data['name']}[{i}][{j}]", F.from_rational(v), loc)
+    return Witness(block.name, block.target, assignment, locs, block.canonical, block.loc)
+
+
+def elaborate(doc: ast.Document, budget: Budget) -> Elaborated:
+    fields = [it for it in doc.items if isinstance(it, ast.FieldDecl)]
+    if len(fields) > 1:
+        raise Reject("a document declares at most one field", fields[1].loc)
+    F = _field(fields[0], budget) if fields else RATIONALS
+    out = Elaborated(F)
+    for it in doc.items:
+        if not isinstance(it, ast.Block):
+            continue
+        if it.name in out.instances or it.name in out.witnesses:
+            raise Reject(f"name {it.name!r} is defined twice", it.loc)
+        if it.kind == "training":
+            out.instances[it.name] = _TrainingBuilder(it, budget).build()
+        elif it.kind == "etr":
+            out.instances[it.name] = _etr(it, budget)
+        else:
+            out.witnesses[it.name] = _witness(it, F, budget)
+    if len(doc.claims_sections) != 1:
+        raise Reject("a certificate has exactly one `claims { ... }` section"
+                     if doc.claims_sections else "the document has no `claims { ... }` section",
+                     doc.claims_sections[1][1] if len(doc.claims_sections) > 1 else None)
+    claims, loc = doc.claims_sections[0]
+    for c in claims:
+        if c.kind in UNSUPPORTED_CLAIM_KINDS:
+            continue
+        if c.kind not in CLAIM_KINDS:
+            raise Reject(f"unknown claim {c.kind!r}", c.loc)
+        if len(c.args) != CLAIM_KINDS[c.kind]:
+            raise Reject(f"claim {c.kind} takes {CLAIM_KINDS[c.kind]} names", c.loc)
+    out.claims = claims
+    return out

@@ -1,0 +1,337 @@
+"""Text → `Document`: the Lark LALR parser with an inline transformer.
+
+The transformer runs while parsing (no parse tree, no recursion), builds the AST of
+`ast.py`, converts numerals strictly and refuses expressions nested deeper than `MAX_DEPTH`.
+Every syntax error becomes one `Reject` sentence with `line:col`.
+"""
+from __future__ import annotations
+
+import re
+from importlib import resources
+
+import lark
+from lark import Token, Transformer
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+from flint import fmpq
+
+from ..kernel.budget import Budget, Decline, Reject
+from . import ast
+from .numerals import row_numeral, unsigned_decimal
+
+MAX_DEPTH = 400
+LANGUAGE_VERSION = 1
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _loc(item) -> ast.Loc:
+    if isinstance(item, Token):
+        return (item.line, item.column)
+    return item.loc
+
+
+def _deep(loc, *children) -> int:
+    depth = 1 + max((getattr(c, "depth", 1) for c in children), default=0)
+    if depth > MAX_DEPTH:
+        raise Reject(f"expression nested deeper than {MAX_DEPTH} levels", loc)
+    return depth
+
+
+class _Build(Transformer):
+    """Inline callbacks of the grammar's rules; `budget` is set before each parse."""
+
+    budget: Budget = Budget()
+
+    # ---- expressions
+    def num(self, c):
+        tok = c[0]
+        return ast.Num(unsigned_decimal(str(tok), self.budget, _loc(tok)), _loc(tok))
+
+    def var(self, c):
+        return ast.Var(str(c[0]), _loc(c[0]))
+
+    def call(self, c):
+        args = c[1:]
+        return ast.Call(str(c[0]), args, _loc(c[0]), _deep(_loc(c[0]), *args))
+
+    def sum_(self, c):
+        terms, signs = [c[0]], [1]
+        for op, t in zip(c[1::2], c[2::2]):
+            terms.append(t)
+            signs.append(1 if op == "+" else -1)
+        return ast.Sum(terms, signs, _loc(c[0]), _deep(_loc(c[0]), *terms))
+
+    def product_(self, c):
+        factors, ops = [c[0]], ["*"]
+        for op, f in zip(c[1::2], c[2::2]):
+            factors.append(f)
+            ops.append(str(op))
+        return ast.Product(factors, ops, _loc(c[0]), _deep(_loc(c[0]), *factors))
+
+    def neg(self, c):
+        return ast.Neg(c[0], _loc(c[0]), _deep(_loc(c[0]), c[0]))
+
+    def pow(self, c):
+        return ast.Pow(c[0], c[1], _loc(c[0]), _deep(_loc(c[0]), c[0], c[1]))
+
+    def cmp(self, c):
+        return ast.Cmp(str(c[1]), c[0], c[2], _loc(c[1]), _deep(_loc(c[0]), c[0], c[2]))
+
+    def _boolop(self, op, args):
+        return ast.BoolOp(op, list(args), _loc(args[0]), _deep(_loc(args[0]), *args))
+
+    def and_(self, c):
+        return self._boolop("and", c)
+
+    def or_(self, c):
+        return self._boolop("or", c)
+
+    def not_(self, c):
+        return self._boolop("not", c)
+
+    def ite(self, c):
+        return ast.Ite(c[0], c[1], c[2], _loc(c[0]), _deep(_loc(c[0]), *c))
+
+    # ---- small pieces
+    def namelist(self, c):
+        return list(c)
+
+    def header(self, c):
+        if int(str(c[0])) != LANGUAGE_VERSION:
+            raise Reject(f"unsupported language version {str(c[0])[:20]}; this checker reads "
+                         f"version {LANGUAGE_VERSION}", _loc(c[0]))
+        return ("header", LANGUAGE_VERSION)
+
+    def dom_real(self, c):
+        return ast.Domain("real", [], (0, 0))
+
+    def dom_set(self, c):
+        return ast.Domain("set", list(c), _loc(c[0]))
+
+    def dom_fixed(self, c):
+        return ast.Domain("fixed", [c[0]], _loc(c[0]))
+
+    def coef_name(self, c):
+        return (str(c[0]), _loc(c[0]))
+
+    def coef_num(self, c):
+        return (unsigned_decimal(str(c[0]), self.budget, _loc(c[0])), _loc(c[0]))
+
+    def coef_frac(self, c):
+        p = unsigned_decimal(str(c[0]), self.budget, _loc(c[0]))
+        q = unsigned_decimal(str(c[1]), self.budget, _loc(c[1]))
+        if q == 0:
+            raise Reject("zero denominator in a weight", _loc(c[1]))
+        return (p / q, _loc(c[0]))
+
+    def edge(self, c):
+        (coef, loc), source = c
+        return ast.LinTerm(1, coef, str(source), loc)
+
+    def lone(self, c):
+        coef, loc = c[0]
+        return ast.LinTerm(1, coef, None, loc)
+
+    def linform(self, c):
+        terms = [c[0]]
+        for op, t in zip(c[1::2], c[2::2]):
+            t.sign = 1 if op == "+" else -1
+            terms.append(t)
+        return terms
+
+    def linform_signed(self, c):
+        terms = self.linform(c[1:])
+        terms[0].sign = 1 if c[0] == "+" else -1
+        return terms
+
+    # ---- training statements
+    def input_decl(self, c):
+        return ast.Decl("input", _loc(c[0][0]), {"names": [(str(n), _loc(n)) for n in c[0]]})
+
+    def param_decl(self, c):
+        return ast.Decl("param", _loc(c[0][0]),
+                        {"names": [(str(n), _loc(n)) for n in c[0]], "domain": c[1]})
+
+    def neuron_decl(self, c):
+        kind, name, act, terms = c
+        return ast.Decl("neuron", _loc(name), {"role": str(kind), "name": str(name),
+                                               "act": (str(act), _loc(act)), "terms": terms})
+
+    def bias(self, c):
+        return c[0]
+
+    def nobias(self, c):
+        return None
+
+    def group_decl(self, c):
+        kind, name, act, sources, wdom, bdom = c
+        return ast.Decl("group", _loc(name), {
+            "role": str(kind), "name": str(name), "act": (str(act), _loc(act)),
+            "sources": [(str(s), _loc(s)) for s in sources], "weights": wdom, "bias": bdom})
+
+    def act_decl(self, c):
+        return ast.Decl("activation", _loc(c[0]), {"name": str(c[0]), "arg": str(c[1]),
+                                                   "body": c[2]})
+
+    def loss_builtin(self, c):
+        return ast.Decl("loss", _loc(c[0]), {"name": str(c[0]), "p": None})
+
+    def loss_builtin_p(self, c):
+        return ast.Decl("loss", _loc(c[0]), {"name": str(c[0]), "p": int(str(c[1])[:12])})
+
+    def loss_custom(self, c):
+        return ast.Decl("loss", _loc(c[0]), {"name": "custom", "body": c[0]})
+
+    def gamma_decl(self, c):
+        return ast.Decl("gamma", _loc(c[0]), {"value": c[0]})
+
+    def data_block(self, c):
+        points = [self._data_row(tok) for tok in c]
+        return ast.Decl("data", (0, 0), {"points": points})
+
+    def _data_row(self, tok: Token) -> ast.DataPoint:
+        loc = _loc(tok)
+        left, sep, right = str(tok).partition("->")
+        outputs: list = []
+        for t in right.split():
+            outputs.append(None if t == "?" else row_numeral(t, self.budget, loc))
+        return ast.DataPoint([row_numeral(t, self.budget, loc) for t in left.split()],
+                             outputs, loc)
+
+    def var_decl(self, c):
+        return ast.Decl("var", _loc(c[0][0]), {"names": [(str(n), _loc(n)) for n in c[0]]})
+
+    def formula_decl(self, c):
+        return ast.Decl("formula", _loc(c[0]), {"body": c[0]})
+
+    # ---- witnesses, claims, items
+    def assign(self, c):
+        return ast.Decl("assign", _loc(c[0]), {"name": str(c[0]), "value": c[1]})
+
+    def matrix(self, c):
+        rows = [[row_numeral(t, self.budget, _loc(tok)) for t in str(tok).split()]
+                for tok in c[1:]]
+        return ast.Decl("matrix", _loc(c[0]), {"name": str(c[0]), "rows": rows,
+                                               "row_locs": [_loc(t) for t in c[1:]]})
+
+    def field_decl(self, c):
+        return ast.FieldDecl(str(c[0]), c[1], c[2], c[3], _loc(c[0]))
+
+    def training(self, c):
+        return ast.Block("training", str(c[0]), list(c[1:]), _loc(c[0]))
+
+    def etr(self, c):
+        return ast.Block("etr", str(c[0]), list(c[1:]), _loc(c[0]))
+
+    def witness(self, c):
+        return ast.Block("witness", str(c[0]), list(c[2:]), _loc(c[0]), target=str(c[1]))
+
+    def claim(self, c):
+        return ast.Claim(str(c[0]), [str(a) for a in c[1]], _loc(c[0]))
+
+    def claims(self, c):
+        return ("claims", list(c))
+
+    def start(self, c):
+        return c
+
+
+_PARSER: lark.Lark | None = None
+_BUILD = _Build()
+
+
+def _parser() -> lark.Lark:
+    global _PARSER
+    if _PARSER is None:
+        grammar = resources.files("checker.grammar").joinpath("nncert.lark").read_text("ascii")
+        _PARSER = lark.Lark(grammar, parser="lalr", lexer="contextual", transformer=_BUILD,
+                            maybe_placeholders=False)
+    return _PARSER
+
+
+def _describe(token: Token) -> str:
+    if token.type == "$END":
+        return "end of input"
+    return repr(str(token)[:30])
+
+
+def _syntax_error(e: Exception, text: str) -> Reject:
+    if isinstance(e, UnexpectedEOF) or (isinstance(e, UnexpectedToken)
+                                        and e.token.type == "$END"):
+        return Reject("document ends early; is the end marker `end` missing?",
+                      _location_of_offset(text, len(text.rstrip())))
+    if isinstance(e, UnexpectedToken):
+        expected = sorted(e.expected)
+        if expected in (["$END"], ["<END-OF-FILE>"]):
+            return Reject(f"content after the end marker: {_describe(e.token)}", (e.line, e.column))
+        hint = ", ".join(expected[:6]) + (", ..." if len(expected) > 6 else "")
+        return Reject(f"unexpected {_describe(e.token)} (expected {hint})", (e.line, e.column))
+    if isinstance(e, UnexpectedCharacters):
+        return Reject(f"unexpected character {e.char!r}", (e.line, e.column))
+    return Reject(f"syntax error: {str(e).splitlines()[0][:100]}", None)
+
+
+def _location_of_offset(text: str, offset: int) -> ast.Loc:
+    line = text.count("\n", 0, offset) + 1
+    return (line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
+
+
+def _canonical_blocks(text: str, blocks: list[ast.Block]) -> None:
+    """Fill `canonical`: the block's text without comments, whitespace runs made one space."""
+    starts = [m.start() for m in re.finditer(r"\b(instance|witness)\b", _strip_comments(text))]
+    clean = _strip_comments(text)
+    for block in blocks:
+        line, col = block.loc
+        offset = _offset_of(text, line, col)
+        begin = max((s for s in starts if s <= offset), default=0)
+        depth, i = 0, clean.index("{", offset)
+        while True:
+            ch = clean[i]
+            depth += (ch == "{") - (ch == "}")
+            if depth == 0:
+                break
+            i += 1
+        block.canonical = " ".join(clean[begin:i + 1].split())
+
+
+def _strip_comments(text: str) -> str:
+    return re.sub(r"#[^\n]*", lambda m: " " * len(m.group()), text)
+
+
+def _offset_of(text: str, line: int, col: int) -> int:
+    offset = 0
+    for _ in range(line - 1):
+        offset = text.index("\n", offset) + 1
+    return offset + col - 1
+
+
+def parse(text: str, budget: Budget | None = None) -> ast.Document:
+    """Parse a document; raise `Reject` (malformed) or `Decline` (a numeral over budget)."""
+    budget = budget or Budget()
+    bad = _NON_ASCII.search(text) or _CONTROL.search(text)
+    if bad:
+        raise Reject(f"character {text[bad.start()]!r} is not allowed (documents are ASCII)",
+                     _location_of_offset(text, bad.start()))
+    if not text.strip():
+        raise Reject("document is empty; expected the header `nncert 1;`", (1, 1))
+    _BUILD.budget = budget
+    try:
+        items = _parser().parse(text)
+    except (Reject, Decline):
+        raise
+    except lark.exceptions.LarkError as e:
+        raise _syntax_error(e, text) from None
+    except RecursionError:
+        raise Reject(f"document nested too deeply", None) from None
+    body = [it for it in items if not (isinstance(it, tuple) and it[0] == "header")
+            and not isinstance(it, Token)]
+    claims_sections = []
+    doc_items = []
+    for it in body:
+        if isinstance(it, tuple) and it[0] == "claims":
+            loc = it[1][0].loc if it[1] else None
+            claims_sections.append((it[1], loc))
+        else:
+            doc_items.append(it)
+    _canonical_blocks(text, [b for b in doc_items if isinstance(b, ast.Block)])
+    return ast.Document(LANGUAGE_VERSION, doc_items, claims_sections, text)

@@ -1,0 +1,123 @@
+"""NN-TRAINING (003 Def. 1; 002's C-NNT / D-NNT): the instance and its solution predicate.
+
+An instance is a DAG network (input, hidden and output neurons; an activation per non-input
+neuron; a parameter or a fixed number on every edge and every bias term), a domain per
+parameter (all reals, or an explicit finite set), data points with rational inputs and
+targets (a target may be `?`, ignored), a loss summed over the data points, and a threshold γ.
+A witness assigns every parameter a value; it solves the instance iff every value lies in its
+domain and the total loss is at most γ.  Both are decided exactly.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from flint import fmpq
+
+from ..kernel import expr as X
+from ..kernel import network
+from ..kernel.budget import Budget, Location, Reject
+from ..language import ast
+from .losses import point_loss
+
+
+@dataclass
+class Param:
+    name: str
+    values: list[fmpq] | None        # None: all reals; else the finite domain
+    loc: Location
+
+
+@dataclass
+class Weight:
+    """A coefficient: a fixed number, or ±(a parameter)."""
+
+    fixed: fmpq | None = None
+    param: str | None = None
+    sign: int = 1
+
+
+@dataclass
+class NeuronSpec:
+    name: str
+    role: str                        # 'hidden' | 'output'
+    act: Any                         # 'identity' | 'relu' | 'threshold' | (arg, body)
+    edges: list[tuple[str, Weight]]
+    biases: list[Weight]
+    loc: Location
+
+
+@dataclass
+class Loss:
+    name: str                        # a BUILTIN_LOSSES name or 'custom'
+    p: int | None = None
+    body: ast.Expr | None = None
+
+
+@dataclass
+class TrainingInstance:
+    name: str
+    inputs: list[str]
+    neurons: list[NeuronSpec]        # in declaration order, which is a topological order
+    outputs: list[str]
+    params: dict[str, Param]
+    loss: Loss
+    gamma: fmpq
+    points: list[ast.DataPoint]
+    canonical: str
+    loc: Location
+
+
+def _value(F: Any, w: Weight, assignment: dict) -> Any:
+    if w.param is None:
+        return F.from_rational(w.fixed)
+    v = assignment[w.param]
+    return v if w.sign > 0 else F.neg(v)
+
+
+def check_domains(F: Any, inst: TrainingInstance, assignment: dict, locs: dict) -> None:
+    """Every parameter has a value, and it lies in the parameter's domain."""
+    for name, param in inst.params.items():
+        if name not in assignment:
+            raise Reject(f"the witness gives no value to parameter {name!r}", None)
+        if param.values is None:
+            continue
+        v = assignment[name]
+        if not (F.is_rational(v) and F.to_rational(v) in param.values):
+            raise Reject(f"the value of parameter {name!r} is not in its domain", locs.get(name))
+
+
+def total_loss(F: Any, inst: TrainingInstance, assignment: dict, budget: Budget) -> Any:
+    """The exact total loss of the network with these parameter values on all data points."""
+    neurons = []
+    zero = F.from_rational(fmpq(0))
+    for n in inst.neurons:
+        bias = zero
+        for b in n.biases:
+            bias = F.add(bias, _value(F, b, assignment))
+        neurons.append(network.Neuron(n.name, n.act,
+                                      [(s, _value(F, w, assignment)) for s, w in n.edges], bias))
+    outputs = network.evaluate(F, inst.inputs, neurons, inst.outputs,
+                               [p.inputs for p in inst.points], budget)
+    evaluator = X.Evaluator(F, budget)
+    total = zero
+    for d, point in enumerate(inst.points):
+        budget.tick(len(inst.outputs), point.loc)
+        target = [None if y is None else F.from_rational(y) for y in point.outputs]
+        predicted = [outputs[t][d] for t in range(len(inst.outputs))]
+        if inst.loss.name == "custom":
+            loss = evaluator.value(inst.loss.body, {}, X.LossPoint(target, predicted))
+        else:
+            loss = point_loss(F, inst.loss.name, inst.loss.p, target, predicted, budget)
+        total = F.add(total, loss)
+    return total
+
+
+def solves(F: Any, inst: TrainingInstance, assignment: dict, locs: dict, budget: Budget) -> None:
+    """Return if the assignment solves the instance; otherwise reject, saying why."""
+    check_domains(F, inst, assignment, locs)
+    total = total_loss(F, inst, assignment, budget)
+    if F.compare(total, F.from_rational(inst.gamma), budget) > 0:
+        shown = F.describe_element(total) if hasattr(F, "describe_element") else ""
+        raise Reject(f"total loss {shown + ' ' if shown else ''}exceeds gamma = {inst.gamma}",
+                     inst.loc)

@@ -1,0 +1,1 @@
+"""The nncert grammar (installed as the data package `checker.grammar`)."""
