@@ -12,13 +12,13 @@ name a builtin with the right number of arguments, numbers and truth values must
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import gmpy2
 from flint import fmpq, fmpz
 
 from ..language import ast
-from .budget import Budget, Reject
+from .budget import Budget, KernelError, Reject
 
 NUM, BOOL = "number", "truth value"
 
@@ -54,31 +54,32 @@ def typecheck(e: ast.Expr, scope: Scope) -> str:
         raise Reject(f"unknown name {e.name!r}", e.loc)
     if t in (ast.Sum, ast.Product):
         for sub in (e.terms if t is ast.Sum else e.factors):
-            _expect(sub, scope, NUM)
+            expect(sub, scope, NUM)
         return NUM
     if t is ast.Neg:
-        return _expect(e.arg, scope, NUM)
+        return expect(e.arg, scope, NUM)
     if t is ast.Pow:
-        _expect(e.base, scope, NUM)
-        return _expect(e.exp, scope, NUM)
+        expect(e.base, scope, NUM)
+        return expect(e.exp, scope, NUM)
     if t is ast.Cmp:
-        _expect(e.left, scope, NUM)
-        _expect(e.right, scope, NUM)
+        expect(e.left, scope, NUM)
+        expect(e.right, scope, NUM)
         return BOOL
     if t is ast.BoolOp:
         for sub in e.args:
-            _expect(sub, scope, BOOL)
+            expect(sub, scope, BOOL)
         return BOOL
     if t is ast.Ite:
-        _expect(e.cond, scope, BOOL)
+        expect(e.cond, scope, BOOL)
         kind = typecheck(e.then, scope)
-        return _expect(e.other, scope, kind)
+        return expect(e.other, scope, kind)
     if t is ast.Call:
         return _typecheck_call(e, scope)
     raise Reject("unsupported expression", getattr(e, "loc", None))
 
 
-def _expect(e: ast.Expr, scope: Scope, kind: str) -> str:
+def expect(e: ast.Expr, scope: Scope, kind: str) -> str:
+    """Typecheck `e` and reject unless it is of `kind` (NUM or BOOL)."""
     got = typecheck(e, scope)
     if got != kind:
         raise Reject(f"expected a {kind} here, found a {got}", e.loc)
@@ -92,7 +93,7 @@ def _typecheck_call(e: ast.Call, scope: Scope) -> str:
             raise Reject(f"{e.fn} takes {arity or 'one or more'} argument(s), "
                          f"not {len(e.args)}", e.loc)
         for a in e.args:
-            _expect(a, scope, NUM)
+            expect(a, scope, NUM)
         return NUM
     if e.fn in QUANTIFIERS or e.fn in LOSS_ACCESSORS:
         if scope.outputs is None:
@@ -107,7 +108,7 @@ def _typecheck_call(e: ast.Call, scope: Scope) -> str:
         name = e.args[0].name
         if name in scope.variables or name in scope.bound or name == "T":
             raise Reject(f"quantifier variable {name!r} shadows another name", e.args[0].loc)
-        return _expect(e.args[1], scope.with_bound(name), QUANTIFIERS[e.fn])
+        return expect(e.args[1], scope.with_bound(name), QUANTIFIERS[e.fn])
     raise Reject(f"unknown function {e.fn!r}", e.loc)
 
 
@@ -184,9 +185,6 @@ class Evaluator:
             return any(self.value(a, env, point) for a in e.args)
         return self._call(e, env, point)
 
-    def truth(self, e: ast.Expr, env: dict) -> bool:
-        return bool(self.value(e, env))
-
     def _power(self, e: ast.Pow, env: dict, point) -> Any:
         F = self.F
         base = self.value(e.base, env, point)
@@ -198,10 +196,8 @@ class Evaluator:
             raise Reject("division by zero (zero to a negative power)", e.loc)
         try:
             return F.power(base, k, self.budget)
-        except Exception as err:
-            if hasattr(err, "at"):
-                raise err.at(e.loc)
-            raise
+        except KernelError as err:
+            raise err.at(e.loc)
 
     def _compare(self, op: str, a: Any, b: Any) -> bool:
         if op == "=":
@@ -307,5 +303,3 @@ def fraction_digits(q: fmpq) -> int:
         den, fives = gmpy2.remove(den, 5)
     return -1 if den != 1 else max(twos, fives)
 
-
-Builtin = Callable[..., Any]

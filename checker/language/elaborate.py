@@ -14,7 +14,7 @@ from typing import Any
 from flint import fmpq, fmpq_poly
 
 from ..kernel import expr as X
-from ..kernel.budget import Budget, Decline, Reject
+from ..kernel.budget import Budget, Reject
 from ..kernel.fields import RATIONALS, AlgebraicField
 from ..problems.etr import EtrInstance
 from ..problems.losses import BUILTIN_LOSSES
@@ -115,7 +115,8 @@ def constant(e: ast.Expr, budget: Budget, F: Any = RATIONALS, names: dict | None
     return X.Evaluator(F, budget).value(e, names)
 
 
-def rational_constant(e: ast.Expr, budget: Budget, what: str) -> fmpq:
+def rational_constant(e: ast.Expr, budget: Budget) -> fmpq:
+    """A closed rational expression (a domain value, gamma, an interval endpoint)."""
     return constant(e, budget)
 
 
@@ -129,8 +130,8 @@ def _field(decl: ast.FieldDecl, budget: Budget) -> AlgebraicField:
     coeffs = poly.coeffs()
     if any(c.q != 1 for c in coeffs):
         raise Reject("a field's defining polynomial must have integer coefficients", decl.loc)
-    lo = rational_constant(decl.lo, budget, "an interval endpoint")
-    hi = rational_constant(decl.hi, budget, "an interval endpoint")
+    lo = rational_constant(decl.lo, budget)
+    hi = rational_constant(decl.hi, budget)
     return AlgebraicField.declare(decl.name, [int(c.p) for c in coeffs], lo, hi, budget, decl.loc)
 
 
@@ -170,7 +171,7 @@ class _TrainingBuilder:
     def domain(self, dom: ast.Domain, what: str) -> list[fmpq] | None:
         if dom.kind == "real":
             return None
-        values = [rational_constant(v, self.budget, what) for v in dom.values]
+        values = [rational_constant(v, self.budget) for v in dom.values]
         if len(set(values)) != len(values):
             raise Reject(f"a value is listed twice in the domain of {what}", dom.loc)
         return values
@@ -330,7 +331,7 @@ class _TrainingBuilder:
     def decl_gamma(self, d: ast.Decl) -> None:
         if self.gamma is not None:
             raise Reject("gamma is defined twice", d.loc)
-        self.gamma = rational_constant(d.data["value"], self.budget, "gamma")
+        self.gamma = rational_constant(d.data["value"], self.budget)
 
     def decl_data(self, d: ast.Decl) -> None:
         self.points.extend(d.data["points"])
@@ -376,14 +377,13 @@ def _etr(block: ast.Block, budget: Budget) -> EtrInstance:
     formula = formulas[0] if len(formulas) == 1 else ast.BoolOp("and", formulas, formulas[0].loc)
     for f in formulas:
         check_polynomial(f, "an ETR formula")
-        X.typecheck(f, X.Scope(frozenset(variables)))
-        X._expect(f, X.Scope(frozenset(variables)), X.BOOL)
+        X.expect(f, X.Scope(frozenset(variables)), X.BOOL)
     return EtrInstance(block.name, variables, formula, block.canonical, block.loc)
 
 
 # ---- witnesses and the document ------------------------------------------------------------
 def _witness(block: ast.Block, F: Any, budget: Budget) -> Witness:
-    names = {F.name: F.generator()} if F.degree > 1 or F.name else {}
+    names = {F.name: F.generator()} if F.name else {}
     assignment: dict[str, Any] = {}
     locs: dict[str, ast.Loc] = {}
 

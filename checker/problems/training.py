@@ -118,6 +118,15 @@ def solves(F: Any, inst: TrainingInstance, assignment: dict, locs: dict, budget:
     check_domains(F, inst, assignment, locs)
     total = total_loss(F, inst, assignment, budget)
     if F.compare(total, F.from_rational(inst.gamma), budget) > 0:
-        shown = F.describe_element(total) if hasattr(F, "describe_element") else ""
-        raise Reject(f"total loss {shown + ' ' if shown else ''}exceeds gamma = {inst.gamma}",
+        raise Reject(f"total loss {show(F, total)} exceeds gamma = {show(F, F.from_rational(inst.gamma))}",
                      inst.loc)
+
+
+def show(F: Any, x: Any, limit: int = 60) -> str:
+    """A short exact rendering of a field element for messages."""
+    terms = []
+    for k, c in enumerate(F.components(x)):
+        if c != 0 or (k == 0 and F.is_zero(x)):
+            terms.append(str(c) if k == 0 else f"({c})*{F.name}" + (f"^{k}" if k > 1 else ""))
+    text = " + ".join(terms)
+    return text if len(text) <= limit else f"(a number of {F.height_bits(x)} bits)"
