@@ -33,11 +33,12 @@ class Source:
 
 
 def load(path_or_text: str | os.PathLike | bytes) -> Source:
-    """Read a document from a path, or take it as text (a string containing a newline or
-    starting with `nncert`).  Raises OSError if a path cannot be read."""
+    """Read a document from a path, or take it as given: bytes, or a string that is empty,
+    contains a newline or starts with `nncert` is the document itself; any other string and
+    any `os.PathLike` is a path.  Raises OSError if a path cannot be read."""
     if isinstance(path_or_text, bytes):
         data, origin = path_or_text, "<bytes>"
-    elif isinstance(path_or_text, str) and ("\n" in path_or_text
+    elif isinstance(path_or_text, str) and (not path_or_text or "\n" in path_or_text
                                               or path_or_text.lstrip().startswith("nncert")):
         data, origin = path_or_text.encode("utf-8"), "<text>"
     else:
