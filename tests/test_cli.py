@@ -54,10 +54,12 @@ def test_decline_exit_2(tmp_path):
     assert proc.returncode == 2 and proc.stdout.startswith("DECLINE ")
 
 
-def test_unsupported_claim_declines(tmp_path):
-    text = GOLDEN.read_text().replace("solves(golden, fit);", "refutes(golden);")
+@pytest.mark.parametrize("claim,words", [("corresponds(golden);", "not supported"),
+                                         ("refutes(golden);", "does not support")])
+def test_unsupported_claim_declines(tmp_path, claim, words):
+    text = GOLDEN.read_text().replace("solves(golden, fit);", claim)
     proc = run(["check", write(tmp_path, "r.nnc", text)])
-    assert proc.returncode == 2 and "not supported" in proc.stdout
+    assert proc.returncode == 2 and words in proc.stdout
 
 
 def test_worst_verdict_wins(tmp_path):

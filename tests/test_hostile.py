@@ -87,3 +87,14 @@ def test_denominator_blow_up_declines():
             "claims { solves(t, w); }\nend\n")
     v = verdict(text, max_bits=20_000)
     assert v.status == "DECLINE" and "bits" in v.reason
+
+
+def test_enumeration_space_of_10_to_30_declines():
+    params = ", ".join(f"a{i}" for i in range(30))
+    terms = " + ".join(f"a{i}*x" if i == 0 else f"a{i}" for i in range(30))
+    text = (HEAD + f"instance t : training {{ input x; param {params} "
+            "{0, 1, 2, 3, 4, 5, 6, 7, 8, 9};\n"
+            f"output o identity = {terms};\nloss squared; gamma 0; data {{\n1 -> -1\n}} }}\n"
+            "claims { refutes(t); }\nend\n")
+    v = verdict(text)
+    assert v.status == "DECLINE" and "enumeration" in v.reason

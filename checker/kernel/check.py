@@ -18,7 +18,8 @@ from ..problems import etr, training
 from .budget import Budget, Decline, KernelError, Reject
 from .claims import DECLINED, PROVED, REFUTED, Judgment, Statement, Verdict, settle
 
-SOLVERS = {training.TrainingInstance: training.solves, etr.EtrInstance: etr.solves}
+SOLVES = {training.TrainingInstance: training.solves, etr.EtrInstance: etr.solves}
+REFUTES = {training.TrainingInstance: training.refutes, etr.EtrInstance: etr.refutes}
 
 
 def sha256(text: str) -> str:
@@ -35,25 +36,41 @@ def _subjects(doc: Elaborated, claim: ast.Claim) -> tuple[str, ...]:
     return tuple(out)
 
 
+def _instance(doc: Elaborated, name: str, claim: ast.Claim) -> Any:
+    inst = doc.instances.get(name)
+    if inst is None:
+        raise Reject(f"{name!r} is not an instance", claim.loc)
+    return inst
+
+
+def _solves(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
+    inst_name, wit_name = claim.args
+    inst, wit = _instance(doc, inst_name, claim), doc.witnesses.get(wit_name)
+    if wit is None:
+        raise Reject(f"{wit_name!r} is not a witness", claim.loc)
+    if wit.target != inst_name:
+        raise Reject(f"witness {wit_name!r} is for {wit.target!r}, not {inst_name!r}", claim.loc)
+    extra = sorted(set(wit.assignment) - _unknowns(inst))
+    if extra:
+        raise Reject(f"the witness assigns {extra[0]!r}, which {inst_name!r} does not have",
+                     wit.locs[extra[0]])
+    SOLVES[type(inst)](doc.field, inst, wit.assignment, wit.locs, budget)
+
+
+def _refutes(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
+    inst = _instance(doc, claim.args[0], claim)
+    REFUTES[type(inst)](doc.field, inst, budget)
+
+
+RULES = {"solves": _solves, "refutes": _refutes}
+
+
 def _judge(doc: Elaborated, claim: ast.Claim, statement: Statement, budget: Budget) -> Judgment:
     try:
         if claim.kind in UNSUPPORTED_CLAIM_KINDS:
             raise Decline(f"claims of kind {claim.kind!r} are not supported by this kernel yet",
                           claim.loc)
-        inst_name, wit_name = claim.args
-        inst, wit = doc.instances.get(inst_name), doc.witnesses.get(wit_name)
-        if inst is None:
-            raise Reject(f"{inst_name!r} is not an instance", claim.loc)
-        if wit is None:
-            raise Reject(f"{wit_name!r} is not a witness", claim.loc)
-        if wit.target != inst_name:
-            raise Reject(f"witness {wit_name!r} is for {wit.target!r}, not {inst_name!r}",
-                         claim.loc)
-        extra = sorted(set(wit.assignment) - _unknowns(inst))
-        if extra:
-            raise Reject(f"the witness assigns {extra[0]!r}, which {inst_name!r} does not have",
-                         wit.locs[extra[0]])
-        SOLVERS[type(inst)](doc.field, inst, wit.assignment, wit.locs, budget)
+        RULES[claim.kind](doc, claim, budget)
         return Judgment(statement, PROVED)
     except Reject as e:
         return Judgment(statement, REFUTED, e.reason, e.loc)

@@ -22,8 +22,8 @@ from ..problems.training import Loss, NeuronSpec, Param, TrainingInstance, Weigh
 from . import ast
 
 BUILTIN_ACTIVATIONS = ("identity", "relu", "threshold")
-CLAIM_KINDS = {"solves": 2}
-UNSUPPORTED_CLAIM_KINDS = ("corresponds", "refutes")
+CLAIM_KINDS = {"solves": 2, "refutes": 1}
+UNSUPPORTED_CLAIM_KINDS = ("corresponds",)
 
 
 @dataclass

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..kernel import expr as X
-from ..kernel.budget import Budget, Location, Reject
+from ..kernel.budget import Budget, Decline, Location, Reject
 from ..language import ast
 
 
@@ -28,3 +28,8 @@ def solves(F: Any, inst: EtrInstance, assignment: dict, locs: dict, budget: Budg
             raise Reject(f"the witness gives no value to variable {v!r}", None)
     if not X.Evaluator(F, budget).value(inst.formula, assignment):
         raise Reject(f"the formula of {inst.name!r} is false at the witness", inst.formula.loc)
+
+
+def refutes(F: Any, inst: EtrInstance, budget: Budget) -> None:
+    raise Decline("refuting an ETR instance needs a Nullstellensatz or Positivstellensatz "
+                  "certificate, which this kernel does not support yet", inst.loc)

@@ -9,14 +9,16 @@ domain and the total loss is at most γ.  Both are decided exactly.
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
+from math import prod
 from typing import Any
 
 from flint import fmpq
 
 from ..kernel import expr as X
 from ..kernel import network
-from ..kernel.budget import Budget, Location, Reject
+from ..kernel.budget import Budget, Decline, Location, Reject
 from ..language import ast
 from .losses import point_loss
 
@@ -120,6 +122,27 @@ def solves(F: Any, inst: TrainingInstance, assignment: dict, locs: dict, budget:
     if F.compare(total, F.from_rational(inst.gamma), budget) > 0:
         raise Reject(f"total loss {show(F, total)} exceeds gamma = {show(F, F.from_rational(inst.gamma))}",
                      inst.loc)
+
+
+def refutes(F: Any, inst: TrainingInstance, budget: Budget) -> None:
+    """Return if no parameter values solve the instance, by enumerating a finite parameter
+    space (D-NNT); reject naming a solution if there is one; decline otherwise."""
+    real = [p.name for p in inst.params.values() if p.values is None]
+    if real:
+        raise Decline(f"refuting an instance with real parameters (here {real[0]!r}) needs a "
+                      f"Level-3 certificate this kernel does not support yet", inst.loc)
+    names = list(inst.params)
+    domains = [inst.params[n].values for n in names]
+    budget.enumeration(prod(len(d) for d in domains), f"the parameter space of {inst.name!r}",
+                       inst.loc)
+    gamma = F.from_rational(inst.gamma)
+    for values in itertools.product(*domains):
+        budget.tick(1, inst.loc)
+        assignment = {n: F.from_rational(v) for n, v in zip(names, values)}
+        if F.compare(total_loss(F, inst, assignment, budget), gamma, budget) <= 0:
+            shown = ", ".join(f"{n} = {v}" for n, v in zip(names, values))
+            raise Reject(f"not refuted: the parameters {shown[:200]} solve {inst.name!r}",
+                         inst.loc)
 
 
 def show(F: Any, x: Any, limit: int = 60) -> str:
