@@ -13,6 +13,7 @@ field degree, evaluation steps).  Nothing here imports the untrusted producers o
 from __future__ import annotations
 
 import hashlib
+import re
 import os
 from dataclasses import dataclass
 
@@ -34,12 +35,13 @@ class Source:
 
 def load(path_or_text: str | os.PathLike | bytes) -> Source:
     """Read a document from a path, or take it as given: bytes, or a string that is empty,
-    contains a newline or starts with `nncert` is the document itself; any other string and
+    contains a newline or starts with the header word `nncert` and a space is the document
+    itself; any other string and
     any `os.PathLike` is a path.  Raises OSError if a path cannot be read."""
     if isinstance(path_or_text, bytes):
         data, origin = path_or_text, "<bytes>"
     elif isinstance(path_or_text, str) and (not path_or_text or "\n" in path_or_text
-                                              or path_or_text.lstrip().startswith("nncert")):
+                                              or re.match(r"\s*nncert\s", path_or_text)):
         data, origin = path_or_text.encode("utf-8"), "<text>"
     else:
         with open(path_or_text, "rb") as f:

@@ -9,6 +9,7 @@ import argparse
 import json
 import signal
 import sys
+from pathlib import Path
 
 from . import Budget, Decline, Source, check, load
 from .kernel import budget as B
@@ -84,7 +85,7 @@ def check_files(args: argparse.Namespace) -> int:
     worst = 0
     for path in args.files:
         try:
-            source = load(path)
+            source = load(Path(path))
         except OSError as e:
             print(f"ERROR {path} - cannot read: {e.strerror or e}", flush=True)
             worst = USAGE_ERROR

@@ -30,6 +30,11 @@ def _rational_power_bits(q: fmpq, k: int) -> int:
     return 1 if abs(q.p) <= 1 and q.q == 1 else k * _bits(q)
 
 
+def _exact_mid(v: arb) -> fmpq:
+    man, exp = v.mid().man_exp()
+    return fmpq(man) * fmpq(2) ** int(exp)
+
+
 def _variations(m: fmpq_poly, lo: fmpq, hi: fmpq) -> int:
     """Descartes bound for the roots of m in (lo, hi): sign changes of (1+x)^n m((hi+lo x)/(1+x))."""
     c = m(fmpq_poly([lo, hi - lo])).coeffs()          # roots in (lo, hi) -> roots in (0, 1)
@@ -209,10 +214,10 @@ class AlgebraicField(_Field):
             raise Reject("division by zero")
         if a.degree() == 0:
             return fmpq_poly([1 / a[0]])
-        g, s, _ = a.xgcd(self._m)
-        if g.degree() != 0:       # impossible: m is irreducible and deg a < deg m
+        g, s, _ = a.xgcd(self._m)  # g = s a + t m is the monic gcd: 1, as m is irreducible
+        if g != 1:
             raise Decline("internal error: element not invertible modulo the field polynomial")
-        return (s / g[0]) % self._m
+        return s % self._m
 
     def power(self, a: fmpq_poly, k: int, budget: Budget) -> fmpq_poly:
         k = int(k)
@@ -250,18 +255,40 @@ class AlgebraicField(_Field):
         return a[0]
 
     def _refine(self, prec: int, budget: Budget) -> None:
-        """Bisect the stored isolating interval until its width is at most 2^-prec."""
+        """Shrink the stored isolating interval to width <= 2^-prec.  Every new end point is
+        checked exactly (sign of m at a rational); a Newton guess only proposes end points."""
         width = fmpq(1, fmpz(1) << prec)
         while self._hi - self._lo > width:
             budget.tick(self.degree)
-            mid = (self._lo + self._hi) / 2
-            s = _sgn(self._m(mid))
-            if s == 0:            # impossible for an irreducible m of degree >= 2
-                raise Decline("internal error: the field polynomial has a rational root")
-            if s == self._sign_lo:
-                self._lo = mid
-            else:
-                self._hi = mid
+            x = self._newton_guess(prec)
+            if x is not None and self._narrow(x - width / 4, x + width / 4):
+                continue
+            for _ in range(4):    # bisection: the midpoint is never a root (m irreducible)
+                mid = (self._lo + self._hi) / 2
+                if not (self._narrow(self._lo, mid) or self._narrow(mid, self._hi)):
+                    raise Decline("internal error: the field polynomial has a rational root")
+
+    def _narrow(self, lo: fmpq, hi: fmpq) -> bool:
+        """Replace the interval by (lo, hi) if it lies inside and m changes sign on it."""
+        s = self._sign_lo
+        if not (self._lo <= lo < hi <= self._hi and _sgn(self._m(lo)) == s
+                and _sgn(self._m(hi)) == -s):
+            return False
+        self._lo, self._hi = lo, hi
+        return True
+
+    def _newton_guess(self, prec: int) -> fmpq | None:
+        """An approximation of theta (not trusted): Newton iteration in arb from the midpoint."""
+        old = ctx.prec
+        try:
+            ctx.prec = prec + 32
+            f, df = arb_poly(self._m), arb_poly(self._m.derivative())
+            x = arb((self._lo + self._hi) / 2)
+            for _ in range(prec.bit_length() + 2):
+                x = (x - f(x) / df(x)).mid()
+            return _exact_mid(x) if x.is_finite() else None
+        finally:
+            ctx.prec = old
 
     def _ball(self, a: fmpq_poly, prec: int, budget: Budget) -> arb:
         """A rigorous ball containing a(theta), computed at about `prec` bits."""
@@ -295,8 +322,7 @@ class AlgebraicField(_Field):
         while True:               # a ball of radius < 1/4 gives k with floor(a) in {k-1, k}
             v = self._ball(a, prec, budget)
             if v.is_finite() and v.rad() * 4 < 1:
-                man, exp = v.mid().man_exp()
-                k = (fmpq(man) * fmpq(2) ** int(exp)).floor()
+                k = _exact_mid(v).floor()
                 break
             prec *= 2
         while True:               # confirm exactly: a - k >= 0 and a - (k + 1) < 0

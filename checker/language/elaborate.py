@@ -95,7 +95,8 @@ def check_polynomial(e: ast.Expr, what: str) -> None:
         check_polynomial(e.arg, what)
     elif t is ast.Pow:
         if type(e.exp) is not ast.Num or e.exp.value.q != 1:
-            raise Reject(f"{what} must be a polynomial: exponents are natural numbers", e.exp.loc)
+            raise Reject(f"{what} must be a polynomial: an exponent must be a natural-number "
+                         f"literal", e.exp.loc)
         check_polynomial(e.base, what)
     elif t is ast.Cmp:
         check_polynomial(e.left, what)
@@ -111,7 +112,7 @@ def check_polynomial(e: ast.Expr, what: str) -> None:
 def constant(e: ast.Expr, budget: Budget, F: Any = RATIONALS, names: dict | None = None) -> Any:
     """Evaluate a closed numeric expression (names: the field generator, if allowed)."""
     names = names or {}
-    X.typecheck(e, X.Scope(frozenset(names)))
+    X.expect(e, X.Scope(frozenset(names)), X.NUM)
     return X.Evaluator(F, budget).value(e, names)
 
 
@@ -122,7 +123,7 @@ def rational_constant(e: ast.Expr, budget: Budget) -> fmpq:
 
 def _field(decl: ast.FieldDecl, budget: Budget) -> AlgebraicField:
     check_polynomial(decl.poly, "a field's defining polynomial")
-    X.typecheck(decl.poly, X.Scope(frozenset([decl.name])))
+    X.expect(decl.poly, X.Scope(frozenset([decl.name])), X.NUM)
     poly = X.Evaluator(_PolynomialRing(budget), budget).value(
         decl.poly, {decl.name: fmpq_poly([0, 1])})
     if poly.degree() < 1:
@@ -189,7 +190,7 @@ class _TrainingBuilder:
         name = d.data["name"]
         if name in BUILTIN_ACTIVATIONS or name in self.activations:
             raise Reject(f"activation {name!r} is defined twice", d.loc)
-        X.typecheck(d.data["body"], X.Scope(frozenset([d.data["arg"]])))
+        X.expect(d.data["body"], X.Scope(frozenset([d.data["arg"]])), X.NUM)
         self.activations[name] = (d.data["arg"], d.data["body"])
 
     def decl_activation(self, d: ast.Decl) -> None:
@@ -235,6 +236,9 @@ class _TrainingBuilder:
             return name
         n = self.neurons.get(name)
         if n is None:
+            if name in self.groups:
+                raise Reject(f"{name!r} is a group; name one member, as in {name}[1], or take "
+                             f"the whole group with `from {name}`", loc)
             if name in self.params:
                 raise Reject(f"{name!r} is a parameter, not a neuron", loc)
             raise Reject(f"neuron {name!r} is not declared before its use", loc)
@@ -245,6 +249,8 @@ class _TrainingBuilder:
     def weight(self, coef, sign: int, loc) -> Weight:
         if not isinstance(coef, str):
             return Weight(fixed=coef * sign)
+        if coef in self.groups:
+            raise Reject(f"{coef!r} is a group; name one member, as in {coef}[1]", loc)
         if coef not in self.params:
             raise Reject(f"unknown parameter {coef!r}", loc)
         if coef in self.used:
@@ -349,14 +355,14 @@ class _TrainingBuilder:
             if name not in self.used:
                 raise Reject(f"parameter {name!r} is declared but used on no edge or bias", p.loc)
         if self.loss.name == "custom":
-            X.typecheck(self.loss.body, X.Scope(frozenset(), outputs=len(outputs)))
+            X.expect(self.loss.body, X.Scope(frozenset(), outputs=len(outputs)), X.NUM)
         for p in self.points:
             if len(p.inputs) != len(self.inputs):
-                raise Reject(f"a data point has {len(p.inputs)} inputs; the network has "
+                raise Reject(f"a data point has {len(p.inputs)} input(s); the network has "
                              f"{len(self.inputs)}", p.loc)
             if len(p.outputs) != len(outputs):
-                raise Reject(f"a data point has {len(p.outputs)} targets; the network has "
-                             f"{len(outputs)} outputs", p.loc)
+                raise Reject(f"a data point has {len(p.outputs)} target(s); the network has "
+                             f"{len(outputs)} output(s)", p.loc)
         return TrainingInstance(block.name, self.inputs, self.order, outputs, self.params,
                                 self.loss, self.gamma, self.points, block.canonical, block.loc)
 

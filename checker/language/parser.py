@@ -75,7 +75,7 @@ class _Build(Transformer):
         return ast.Pow(c[0], c[1], _loc(c[0]), _deep(_loc(c[0]), c[0], c[1]))
 
     def cmp(self, c):
-        return ast.Cmp(str(c[1]), c[0], c[2], _loc(c[1]), _deep(_loc(c[0]), c[0], c[2]))
+        return ast.Cmp(str(c[1]), c[0], c[2], _loc(c[0]), _deep(_loc(c[0]), c[0], c[2]))
 
     def _boolop(self, op, args):
         return ast.BoolOp(op, list(args), _loc(args[0]), _deep(_loc(args[0]), *args))
@@ -195,6 +195,8 @@ class _Build(Transformer):
         outputs: list = []
         for t in right.split():
             outputs.append(None if t == "?" else row_numeral(t, self.budget, loc))
+        if "?" in left.split():
+            raise Reject("'?' is allowed only among the targets, right of '->'", loc)
         return ast.DataPoint([row_numeral(t, self.budget, loc) for t in left.split()],
                              outputs, loc)
 
@@ -310,7 +312,7 @@ def parse(text: str, budget: Budget | None = None) -> ast.Document:
     budget = budget or Budget()
     bad = _NON_ASCII.search(text) or _CONTROL.search(text)
     if bad:
-        raise Reject(f"character {text[bad.start()]!r} is not allowed (documents are ASCII)",
+        raise Reject(f"byte 0x{ord(text[bad.start()]):02x} is not allowed (documents are ASCII)",
                      _location_of_offset(text, bad.start()))
     if not text.strip():
         raise Reject("document is empty; expected the header `nncert 1;`", (1, 1))

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from math import prod
 from typing import Any
 
 from flint import fmpq
@@ -109,6 +108,9 @@ def total_loss(F: Any, inst: TrainingInstance, assignment: dict, budget: Budget)
         predicted = [outputs[t][d] for t in range(len(inst.outputs))]
         if inst.loss.name == "custom":
             loss = evaluator.value(inst.loss.body, {}, X.LossPoint(target, predicted))
+            if F.sign(loss, budget) < 0:
+                raise Reject("the custom loss is negative at this data point; a loss maps to "
+                             "the non-negative reals", point.loc)
         else:
             loss = point_loss(F, inst.loss.name, inst.loss.p, target, predicted, budget)
         total = F.add(total, loss)
@@ -133,7 +135,10 @@ def refutes(F: Any, inst: TrainingInstance, budget: Budget) -> None:
                       f"Level-3 certificate this kernel does not support yet", inst.loc)
     names = list(inst.params)
     domains = [inst.params[n].values for n in names]
-    budget.enumeration(prod(len(d) for d in domains), f"the parameter space of {inst.name!r}",
+    size = 1
+    for d in domains:
+        size *= len(d)
+    budget.enumeration(size, f"the parameter space of {inst.name!r}",
                        inst.loc)
     gamma = F.from_rational(inst.gamma)
     for values in itertools.product(*domains):
