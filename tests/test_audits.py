@@ -1,0 +1,34 @@
+"""The audit counterexamples hold: the kernel accepts each certificate, and the source
+instance it came from is, by an independent computation, a NO-instance."""
+from pathlib import Path
+
+import pytest
+
+import checker
+
+AUDITS = Path(__file__).resolve().parents[1] / "certificates" / "audits"
+
+# (file, straight-line program as (op, j, k) steps after a0 = 1)
+SLPS = {
+    "002_lemma35_trailing_zero.nnc": [("+", 0, 0), ("+", 1, 1), ("+", 2, 0), ("+", 3, 3),
+                                      ("*", 1, 4), ("-", 4, 5)],
+    "002_lemma35_negative_factor.nnc": [("+", 0, 0), ("-", 0, 1), ("*", 1, 2)],
+}
+
+
+def slp_value(steps):
+    a = [1]
+    for op, j, k in steps:
+        a.append(a[j] + a[k] if op == "+" else a[j] - a[k] if op == "-" else a[j] * a[k])
+    return a[-1]
+
+
+def test_every_audit_certificate_is_listed():
+    assert {p.name for p in AUDITS.glob("*.nnc")} == set(SLPS)
+
+
+@pytest.mark.parametrize("name", sorted(SLPS))
+def test_printed_construction_maps_a_no_instance_to_a_yes_instance(name):
+    assert slp_value(SLPS[name]) <= 0
+    verdict = checker.check(checker.load(AUDITS / name))
+    assert verdict.status == "ACCEPT", verdict.reason
