@@ -187,6 +187,14 @@ def test_power_budget_declines_instantly():
     with pytest.raises(Decline, match="a power"):
         F.power(F.from_rational(Q(3, 2)), -10 ** 9, b)
     assert time.monotonic() - start < 0.5
+    with pytest.raises(Decline, match="a power"):             # before the first product
+        F.power(F.generator(), 10 ** 8, budget(max_steps=1))
+    # theta ~ 2^1000 has height 1 bit, but theta^k has about 1000 k bits: checked product by product
+    G = declare([-1, -(2 ** 1000), 1], 2 ** 1000, 2 ** 1000 + 1)
+    start = time.monotonic()
+    with pytest.raises(Decline, match="a power"):
+        G.power(G.generator(), 10 ** 5, b)
+    assert time.monotonic() - start < 0.5
     assert RATIONALS.power(Q(-1), 10 ** 9 + 1, b) == -1
     assert F.power(F.from_rational(Q(1)), 10 ** 12, b) == F.from_rational(Q(1))
     assert RATIONALS.power(Q(2, 3), -3, b) == Q(27, 8)
@@ -262,6 +270,31 @@ def test_sign_declines_on_small_budget_and_restores_precision():
         F.sign(F.sub(t, near), budget(max_bits=200))
     assert ctx.prec == 53
     assert F.sign(F.sub(t, near), budget()) == 1 and ctx.prec == 53
+
+
+@pytest.mark.parametrize("guess", ["none", "other_root", "random"])
+def test_newton_guesses_are_not_trusted(monkeypatch, guess):
+    # t^3 - 3t + 1 has roots -1.87.., 0.34.., 1.53..; theta is the first.  m changes sign the
+    # same way across 1.53.. as across theta, so a bad guess there must still be refused.
+    coeffs = [1, -3, 0, 1]
+    F, b = declare(coeffs, -2, Q(-3, 2)), budget()
+    assert not F._narrow(Q(3, 2), Q(8, 5)) and (F._lo, F._hi) == (Q(-2), Q(-3, 2))
+    rng = random.Random(7)
+    bad = {"none": lambda prec: None, "other_root": lambda prec: Q(1532, 1000),
+           "random": lambda prec: Q(rng.randint(-3000, 3000), 1000)}[guess]
+    monkeypatch.setattr(F, "_newton_guess", bad)
+    l, h = _ref_interval(coeffs, Fraction(-2), Fraction(-3, 2), 400)
+    t = F.generator()
+    for x, expected in ((l, 1), (h, -1)):
+        assert F.compare(t, F.from_rational(Q(x.numerator, x.denominator)), b) == expected
+    assert Q(-2) <= F._lo < F._hi <= Q(-3, 2) and F._hi - F._lo < Q(1, 2 ** 400)
+    assert F.floor(F.mul(F.from_rational(Q(10 ** 6)), t), b) == -1879386
+
+
+def _ref_interval(coeffs, l, h, bits):
+    while h - l > Fraction(1, 2 ** bits):
+        l, h = _bisect(coeffs, l, h)
+    return l, h
 
 
 def test_floor():
@@ -377,7 +410,8 @@ def _random_irreducible(rng, degree, bound):
             return c
 
 
-@pytest.mark.parametrize("seed,degree", [(1, 5), (2, 10), (3, 50), (4, 50), (5, 12), (6, 13), (7, 40)])
+@pytest.mark.parametrize("seed,degree",
+                         [(1, 5), (2, 10), (3, 50), (4, 50), (5, 12), (6, 13), (7, 40)])
 def test_every_sympy_isolating_interval_is_accepted(seed, degree):
     rng = random.Random(seed)
     coeffs = _random_irreducible(rng, degree, 100)
@@ -394,6 +428,19 @@ def test_every_sympy_isolating_interval_is_accepted(seed, degree):
         assert lo.floor() <= F.floor(t, b) <= hi.floor()
     for (lo, _), (_, hi) in zip(ivs, ivs[1:]):
         reject("not exactly one", coeffs, lo, hi)
+    assert_deep_signs(coeffs, ivs)
+
+
+def assert_deep_signs(coeffs, ivs, bits=300):
+    """theta against independent 2^-bits bounds (Fraction bisection of sympy's interval)."""
+    for lo, hi in ivs:
+        F, b = AlgebraicField.declare("a", coeffs, lo, hi, budget()), budget()
+        l, h = _ref_interval(coeffs, Fraction(int(lo.p), int(lo.q)),
+                             Fraction(int(hi.p), int(hi.q)), bits)
+        t = F.generator()
+        assert F.compare(t, F.from_rational(Q(l.numerator, l.denominator)), b) == 1
+        assert F.compare(t, F.from_rational(Q(h.numerator, h.denominator)), b) == -1
+        assert lo <= F._lo < F._hi <= hi and F._hi - F._lo < Q(1, 2 ** bits)
 
 
 def test_close_roots():
@@ -406,6 +453,7 @@ def test_close_roots():
     assert F.sign(F.sub(F.generator(), elem(F, Q(1, 100))), b) == 1
     assert G.sign(G.sub(G.generator(), elem(G, Q(1, 100))), b) == -1
     reject("not exactly one", coeffs, 0, 1)
+    assert_deep_signs(coeffs, [(Q(0), Q(1, 100)), (Q(1, 100), Q(1, 50)), (Q(1), Q(30000))])
 
 
 # ---------------------------------------------------------------- differential (hypothesis)

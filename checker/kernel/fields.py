@@ -5,17 +5,15 @@ verifies that the polynomial is irreducible and has exactly one real root in the
 so theta is a well-defined real number.  Elements are plain flint objects: `fmpq` in Q, and in
 Q(theta) an `fmpq_poly` of degree < n fully reduced modulo the monic minimal polynomial (a
 canonical form: zero is the zero polynomial).  Signs are exact: a non-zero element has a
-non-zero value, which a rigorous `arb` ball around theta (refined by exact rational bisection)
-eventually separates from 0.  No floats and no sympy take part in any decision.
+non-zero value, which a rigorous `arb` ball around theta eventually separates from 0; theta's
+isolating interval is only ever replaced by a sub-interval whose end points are checked exactly
+(signs of the polynomial at rationals).  No floats and no sympy take part in any decision.
 """
 from __future__ import annotations
 
 from flint import arb, arb_poly, ctx, fmpq, fmpq_poly, fmpz, fmpz_poly
 
 from .budget import Budget, Decline, Location, Reject
-
-_START_PREC = 64
-
 
 def _sgn(x) -> int:
     return (x > 0) - (x < 0)
@@ -36,7 +34,8 @@ def _exact_mid(v: arb) -> fmpq:
 
 
 def _variations(m: fmpq_poly, lo: fmpq, hi: fmpq) -> int:
-    """Descartes bound for the roots of m in (lo, hi): sign changes of (1+x)^n m((hi+lo x)/(1+x))."""
+    """Descartes bound on the number of roots of m in (lo, hi): the sign changes in the
+    coefficients of (1+x)^n m((hi + lo x)/(1+x))."""
     c = m(fmpq_poly([lo, hi - lo])).coeffs()          # roots in (lo, hi) -> roots in (0, 1)
     r = fmpq_poly(c[::-1])(fmpq_poly([1, 1]))          # (0, 1) -> (1, oo) -> (0, oo)
     signs = [s for s in map(_sgn, r.coeffs()) if s != 0]
@@ -60,10 +59,19 @@ def _count_roots(m: fmpq_poly, lo: fmpq, hi: fmpq, budget: Budget, loc: Location
 
 
 class _Field:
-    """Operations written once for both fields."""
+    """Operations written once for both fields (fmpq and fmpq_poly share +, -, ==)."""
 
     degree: int
     name: str
+
+    def add(self, a, b):
+        return a + b
+
+    def neg(self, a):
+        return -a
+
+    def is_zero(self, a) -> bool:
+        return a == 0
 
     def sub(self, a, b):
         return self.add(a, self.neg(b))
@@ -89,12 +97,6 @@ class RationalField(_Field):
     def generator(self) -> fmpq:
         raise Reject("the field Q has no generator")
 
-    def add(self, a: fmpq, b: fmpq) -> fmpq:
-        return a + b
-
-    def neg(self, a: fmpq) -> fmpq:
-        return -a
-
     def mul(self, a: fmpq, b: fmpq) -> fmpq:
         return a * b
 
@@ -111,9 +113,6 @@ class RationalField(_Field):
             return fmpq(1)
         budget.bits(_rational_power_bits(a, k), "a power")
         return a ** k
-
-    def is_zero(self, a: fmpq) -> bool:
-        return a == 0
 
     def is_rational(self, a: fmpq) -> bool:
         return True
@@ -200,17 +199,11 @@ class AlgebraicField(_Field):
     def generator(self) -> fmpq_poly:
         return fmpq_poly([0, 1]) % self._m
 
-    def add(self, a: fmpq_poly, b: fmpq_poly) -> fmpq_poly:
-        return a + b
-
-    def neg(self, a: fmpq_poly) -> fmpq_poly:
-        return -a
-
     def mul(self, a: fmpq_poly, b: fmpq_poly) -> fmpq_poly:
         return (a * b) % self._m
 
     def inv(self, a: fmpq_poly) -> fmpq_poly:
-        if a.is_zero():
+        if a == 0:
             raise Reject("division by zero")
         if a.degree() == 0:
             return fmpq_poly([1 / a[0]])
@@ -243,15 +236,12 @@ class AlgebraicField(_Field):
         return self.mul(a, b)
 
     # --- predicates and exact real information ---
-    def is_zero(self, a: fmpq_poly) -> bool:
-        return a.is_zero()
-
     def is_rational(self, a: fmpq_poly) -> bool:
         return a.degree() <= 0
 
     def to_rational(self, a: fmpq_poly) -> fmpq:
         if not self.is_rational(a):
-            raise Reject(f"the number {a} in {self.name} is not rational")
+            raise Reject(f"a number in Q({self.name}) used as a rational is not rational")
         return a[0]
 
     def _refine(self, prec: int, budget: Budget) -> None:
@@ -278,10 +268,10 @@ class AlgebraicField(_Field):
         return True
 
     def _newton_guess(self, prec: int) -> fmpq | None:
-        """An approximation of theta (not trusted): Newton iteration in arb from the midpoint."""
+        """An approximation of theta (untrusted): Newton iteration in arb from the midpoint."""
         old = ctx.prec
         try:
-            ctx.prec = prec + 32
+            ctx.prec = prec + 32 + max(abs(self._lo), abs(self._hi)).floor().bit_length()
             f, df = arb_poly(self._m), arb_poly(self._m.derivative())
             x = arb((self._lo + self._hi) / 2)
             for _ in range(prec.bit_length() + 2):
@@ -290,42 +280,34 @@ class AlgebraicField(_Field):
         finally:
             ctx.prec = old
 
-    def _ball(self, a: fmpq_poly, prec: int, budget: Budget) -> arb:
-        """A rigorous ball containing a(theta), computed at about `prec` bits."""
-        budget.tick()
-        budget.bits(prec, "the precision of a sign test")
-        self._refine(prec, budget)
-        old = ctx.prec
-        try:
-            ctx.prec = prec + 16
-            theta = arb(self._lo).union(arb(self._hi))
-            return arb_poly(a)(theta)
-        finally:
-            ctx.prec = old
+    def _ball(self, a: fmpq_poly, budget: Budget, good) -> arb:
+        """A rigorous ball containing a(theta); precision doubles until `good(ball)`."""
+        prec = 64
+        while True:
+            budget.tick()
+            budget.bits(prec, "the precision of a sign test")
+            self._refine(prec, budget)
+            old = ctx.prec
+            try:
+                ctx.prec = prec + 16
+                v = arb_poly(a)(arb(self._lo).union(arb(self._hi)))
+            finally:
+                ctx.prec = old
+            if good(v):
+                return v
+            prec *= 2
 
     def sign(self, a: fmpq_poly, budget: Budget) -> int:
         if self.is_rational(a):
             return _sgn(a[0])
-        prec = _START_PREC
-        while True:
-            v = self._ball(a, prec, budget)
-            if v > 0:
-                return 1
-            if v < 0:
-                return -1
-            prec *= 2
+        return 1 if self._ball(a, budget, lambda v: v > 0 or v < 0) > 0 else -1
 
     def floor(self, a: fmpq_poly, budget: Budget) -> fmpz:
         if self.is_rational(a):
             return a[0].floor()
-        prec = _START_PREC
-        while True:               # a ball of radius < 1/4 gives k with floor(a) in {k-1, k}
-            v = self._ball(a, prec, budget)
-            if v.is_finite() and v.rad() * 4 < 1:
-                k = _exact_mid(v).floor()
-                break
-            prec *= 2
-        while True:               # confirm exactly: a - k >= 0 and a - (k + 1) < 0
+        v = self._ball(a, budget, lambda v: v.is_finite() and v.rad() * 4 < 1)
+        k = _exact_mid(v).floor()     # |a - mid| < 1/4: floor(a) is k - 1 or k
+        while True:                   # confirm exactly: a - k >= 0 and a - (k + 1) < 0
             budget.tick()
             if self.sign(a - k, budget) < 0:
                 k -= 1
@@ -354,14 +336,11 @@ class AlgebraicField(_Field):
 
 
 def _show(coeffs: list[int]) -> str:
-    """t^2 - t - 1 style, highest degree first (fmpz: no 4300-digit limit of str(int))."""
-    out = []
-    for e in range(len(coeffs) - 1, -1, -1):
+    """t^2 - t - 1 style, highest degree first (str of fmpz: no 4300-digit limit)."""
+    out = ""
+    for e in (e for e in range(len(coeffs) - 1, -1, -1) if coeffs[e] != 0):
         c = fmpz(coeffs[e])
-        if c == 0:
-            continue
+        mag = str(abs(c)) if abs(c) != 1 or e == 0 else ""
         mono = "" if e == 0 else "t" if e == 1 else f"t^{e}"
-        mag = str(abs(c)) if (abs(c) != 1 or e == 0) else ""
-        term = mag + ("*" if mag and mono else "") + mono
-        out.append(("- " if c < 0 else "+ ") + term if out else ("-" if c < 0 else "") + term)
-    return " ".join(out) or "0"
+        out += (" - " if c < 0 else " + ") + mag + ("*" if mag and mono else "") + mono
+    return ("-" + out[3:]) if out.startswith(" - ") else out[3:]
