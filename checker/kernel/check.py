@@ -7,6 +7,7 @@ and an unexpected internal error a DECLINE that says so (never an ACCEPT).
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import sys
 from typing import Any
@@ -87,6 +88,8 @@ def check_text(text: str, budget: Budget | None = None) -> Verdict:
     budget = (budget or Budget()).start()
     old_limit = sys.getrecursionlimit()
     sys.setrecursionlimit(max(old_limit, 20000))
+    gc_was_enabled = gc.isenabled()
+    gc.disable()          # a check builds millions of acyclic objects; cyclic GC only slows it
     try:
         doc = elaborate(parse(text, budget), budget)
         claims, judgments = [], []
@@ -107,3 +110,5 @@ def check_text(text: str, budget: Budget | None = None) -> Verdict:
         return Verdict("DECLINE", f"internal error {type(e).__name__}: {str(e)[:200]}")
     finally:
         sys.setrecursionlimit(old_limit)
+        if gc_was_enabled:
+            gc.enable()

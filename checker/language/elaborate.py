@@ -163,11 +163,13 @@ class _TrainingBuilder:
         self.loss: Loss | None = None
         self.gamma: fmpq | None = None
         self.points: list[ast.DataPoint] = []
+        self.names: set[str] = set()          # every name defined in the instance
+        self.input_set: set[str] = set()
 
     def new_name(self, name: str, loc) -> None:
-        if name in self.neurons or name in self.params or name in self.inputs \
-                or name in self.groups or name in self.activations:
+        if name in self.names or name in self.activations:
             raise Reject(f"name {name!r} is defined twice", loc)
+        self.names.add(name)
 
     def domain(self, dom: ast.Domain, what: str) -> list[fmpq] | None:
         if dom.kind == "real":
@@ -202,6 +204,7 @@ class _TrainingBuilder:
         for name, loc in d.data["names"]:
             members = self.expand_decl(name, loc)
             self.inputs.extend(members)
+        self.input_set = set(self.inputs)
 
     def expand_decl(self, name: str, loc) -> list[str]:
         g = _group(name, loc)
@@ -232,9 +235,9 @@ class _TrainingBuilder:
         raise Reject(f"unknown activation {name!r}", loc)
 
     def source(self, name: str, loc) -> str:
-        if name in self.inputs:
-            return name
         n = self.neurons.get(name)
+        if n is None and name in self.input_set:
+            return name
         if n is None:
             if name in self.groups:
                 raise Reject(f"{name!r} is a group; name one member, as in {name}[1], or take "
@@ -271,7 +274,7 @@ class _TrainingBuilder:
         for t in d.data["terms"]:
             src = t.source
             if src is None and isinstance(t.coef, str) and t.coef not in self.params \
-                    and (t.coef in self.inputs or t.coef in self.neurons):
+                    and (t.coef in self.input_set or t.coef in self.neurons):
                 src, coef = t.coef, fmpq(1)         # `x1` alone: an edge of weight 1
             else:
                 coef = t.coef
