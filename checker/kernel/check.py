@@ -15,12 +15,14 @@ from typing import Any
 from ..language import ast
 from ..language.elaborate import UNSUPPORTED_CLAIM_KINDS, Elaborated, elaborate
 from ..language.parser import parse
-from ..problems import etr, training
+from ..problems import etr, slp, training
 from .budget import Budget, Decline, KernelError, Reject
 from .claims import DECLINED, PROVED, REFUTED, Judgment, Statement, Verdict, settle
 
-SOLVES = {training.TrainingInstance: training.solves, etr.EtrInstance: etr.solves}
-REFUTES = {training.TrainingInstance: training.refutes, etr.EtrInstance: etr.refutes}
+SOLVES = {training.TrainingInstance: training.solves, etr.EtrInstance: etr.solves,
+          slp.SlpInstance: slp.solves}
+REFUTES = {training.TrainingInstance: training.refutes, etr.EtrInstance: etr.refutes,
+           slp.SlpInstance: slp.refutes}
 
 
 def sha256(text: str) -> str:
@@ -80,7 +82,9 @@ def _judge(doc: Elaborated, claim: ast.Claim, statement: Statement, budget: Budg
 
 
 def _unknowns(inst: Any) -> set[str]:
-    return set(inst.params) if isinstance(inst, training.TrainingInstance) else set(inst.variables)
+    if isinstance(inst, training.TrainingInstance):
+        return set(inst.params)
+    return set(getattr(inst, "variables", ()))
 
 
 def check_text(text: str, budget: Budget | None = None) -> Verdict:

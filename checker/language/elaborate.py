@@ -18,6 +18,7 @@ from ..kernel.budget import Budget, Reject
 from ..kernel.fields import RATIONALS, AlgebraicField
 from ..problems.etr import EtrInstance
 from ..problems.losses import BUILTIN_LOSSES
+from ..problems.slp import SlpInstance
 from ..problems.training import Loss, NeuronSpec, Param, TrainingInstance, Weight
 from . import ast
 
@@ -430,6 +431,9 @@ def elaborate(doc: ast.Document, budget: Budget) -> Elaborated:
             out.instances[it.name] = _TrainingBuilder(it, budget).build()
         elif it.kind == "etr":
             out.instances[it.name] = _etr(it, budget)
+        elif it.kind == "slp":
+            out.instances[it.name] = SlpInstance(it.name, it.decls[0].data["rows"],
+                                                 it.canonical, it.loc)
         else:
             out.witnesses[it.name] = _witness(it, F, budget)
     if len(doc.claims_sections) != 1:

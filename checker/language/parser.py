@@ -225,6 +225,19 @@ class _Build(Transformer):
     def etr(self, c):
         return ast.Block("etr", str(c[0]), list(c[1:]), _loc(c[0]))
 
+    def slp(self, c):
+        rows = []
+        for i, tok in enumerate(c[1:], start=1):
+            text = str(tok)
+            op = next(ch for ch in text if ch in "+-*")
+            j, k = (int(part.strip()[:12]) for part in text.split(op))
+            if j >= i or k >= i:
+                raise Reject(f"row {i} uses a{max(j, k)}, which is not defined before it "
+                             f"(rows refer to a0 .. a{i - 1})", _loc(tok))
+            rows.append((j, op, k))
+        return ast.Block("slp", str(c[0]), [ast.Decl("rows", _loc(c[0]), {"rows": rows})],
+                         _loc(c[0]))
+
     def witness(self, c):
         return ast.Block("witness", str(c[0]), list(c[2:]), _loc(c[0]), target=str(c[1]))
 
