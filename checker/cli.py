@@ -11,7 +11,8 @@ import signal
 import sys
 from pathlib import Path
 
-from . import Budget, Decline, Source, check, load
+from . import Budget, Decline, Reject, Source, check, load
+from .audit import REDUCTIONS, audit, reduce_file
 from .kernel import budget as B
 from .kernel.claims import Verdict
 
@@ -57,6 +58,25 @@ def _parser() -> argparse.ArgumentParser:
                    help="largest degree of a field polynomial (default %(default)s)")
     c.add_argument("--max-steps", type=int, default=B.DEFAULT_MAX_STEPS, metavar="N",
                    help="largest number of evaluation steps (default %(default)s)")
+    r = sub.add_parser("reduce", help="run a reduction on a source instance (untrusted producer)",
+                       description="Write the target instance of a reduction together with a "
+                       "certificate (source, target, claims) that `nncert check` verifies.")
+    r.add_argument("reduction", choices=sorted(REDUCTIONS))
+    r.add_argument("source", type=Path, metavar="SOURCE")
+    r.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
+    r.add_argument("--variant", choices=("printed", "corrected"), default="corrected",
+                   help="the paper's construction as printed, or our corrected one (default)")
+    a = sub.add_parser("audit", help="audit a reduction on random instances, both directions",
+                       description="Generate random source instances (including the cases proofs "
+                       "pass over), build each target, and let the kernel check that source and "
+                       "target are both YES or both NO.  On failure, write a minimal "
+                       "counterexample certificate and exit 1.")
+    a.add_argument("reduction", choices=sorted(REDUCTIONS))
+    a.add_argument("--count", type=int, default=100)
+    a.add_argument("--seed", type=int, default=0)
+    a.add_argument("--variant", choices=("printed", "corrected"), default="corrected")
+    a.add_argument("--out", type=Path, default=Path("certificates/audits"),
+                   help="where to write a counterexample (default %(default)s)")
     return p
 
 
@@ -108,6 +128,29 @@ def check_files(args: argparse.Namespace) -> int:
     return worst
 
 
+def _reduce(args: argparse.Namespace) -> int:
+    try:
+        text = reduce_file(args.reduction, args.source, args.variant)
+        args.output.write_text(text)
+    except OSError as e:
+        print(f"nncert: cannot read or write: {e.strerror or e}", file=sys.stderr)
+        return USAGE_ERROR
+    except (Reject, Decline, ValueError) as e:
+        where = f" at {e.loc[0]}:{e.loc[1]}" if getattr(e, "loc", None) else ""
+        print(f"nncert: {args.source}: {getattr(e, 'reason', e)}{where}", file=sys.stderr)
+        return 1
+    print(f"wrote {args.output}")
+    return 0
+
+
+def _audit(args: argparse.Namespace) -> int:
+    failures = audit(args.reduction, args.count, args.seed, args.variant, args.out,
+                     progress=lambda line: print(line, file=sys.stderr, flush=True))
+    print(f"{'FAIL' if failures else 'OK'} {args.reduction} variant={args.variant} "
+          f"count={args.count} seed={args.seed} failing={failures}")
+    return 1 if failures else 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -117,6 +160,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return USAGE_ERROR
+    if args.command == "reduce":
+        return _reduce(args)
+    if args.command == "audit":
+        return _audit(args)
     if args.max_bits < 1 or args.max_seconds <= 0 or args.max_enumeration < 0:
         print("nncert: budgets must be positive", file=sys.stderr)
         return USAGE_ERROR

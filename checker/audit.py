@@ -1,0 +1,58 @@
+"""`nncert audit` and `nncert reduce`: run a reduction as printed or corrected, let the kernel
+check every certificate, and keep minimal counterexamples (untrusted driver code)."""
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+from typing import Callable
+
+from . import check
+from .reductions import posslp_to_dnnt
+from .problems.slp import SlpInstance
+from .language.elaborate import elaborate
+from .language.parser import parse
+from .kernel.budget import Budget
+
+REDUCTIONS = {"posslp-to-dnnt": posslp_to_dnnt}
+
+
+def audit(name: str, count: int, seed: int, variant: str, out: Path | None,
+          progress: Callable[[str], None] = lambda s: None) -> int:
+    """Check `count` random instances; write the minimal counterexample; return the number of
+    failures."""
+    module = REDUCTIONS[name]
+    rng = random.Random(seed)
+    failures = []
+
+    def fails(rows) -> bool:
+        return check(module.certificate(rows, variant)).status != "ACCEPT"
+
+    for n in range(1, count + 1):
+        rows = module.random_program(rng)
+        if fails(rows):
+            failures.append(rows)
+        if n % 25 == 0 or n == count:
+            progress(f"{name} ({variant}): {n}/{count} instances, {len(failures)} failing")
+    if failures and out is not None:
+        smallest = min((module.minimize(r, fails) for r in failures[:20]), key=len)
+        verdict = check(module.certificate(smallest, variant))
+        header = (f"# AUDIT COUNTEREXAMPLE -- {name}, variant {variant!r}: found by\n"
+                  f"#   nncert audit {name} --variant {variant} --count {count} --seed {seed}\n"
+                  f"# The source and target do not correspond; the kernel says:\n"
+                  f"#   {verdict.status} {verdict.reason[:150]}")
+        out.mkdir(parents=True, exist_ok=True)
+        path = out / f"{name}-{variant}-seed{seed}.nnc"
+        path.write_text(module.certificate(smallest, variant, header))
+        progress(f"minimal counterexample ({len(smallest)} rows) written to {path}")
+    return len(failures)
+
+
+def reduce_file(name: str, source: Path, variant: str) -> str:
+    """The certificate for the first source instance of the document at `source`."""
+    doc = elaborate(parse(source.read_text("ascii")), Budget().start())
+    programs = [i for i in doc.instances.values() if isinstance(i, SlpInstance)]
+    if not programs:
+        raise ValueError(f"{source} contains no slp instance")
+    return REDUCTIONS[name].certificate(programs[0].rows, variant,
+                                        f"# {name} ({variant}) of {source.name}")
