@@ -10,12 +10,14 @@ from __future__ import annotations
 import gc
 import hashlib
 import sys
-from typing import Any
+from typing import Any, Callable
 
 from ..language import ast
-from ..language.elaborate import UNSUPPORTED_CLAIM_KINDS, Elaborated, elaborate
+from ..language.elaborate import (UNSUPPORTED_CLAIM_KINDS, Elaborated, elaborate,
+                                  unknown_domains)
 from ..language.parser import parse
 from ..problems import etr, slp, training
+from ..problems import reduction as correspondence
 from .budget import Budget, Decline, KernelError, Reject
 from .claims import DECLINED, PROVED, REFUTED, Judgment, Statement, Verdict, settle
 
@@ -30,9 +32,14 @@ def sha256(text: str) -> str:
 
 
 def _subjects(doc: Elaborated, claim: ast.Claim) -> tuple[str, ...]:
+    """The hashes a claim is about; a correspondence is also about its source and target."""
+    names = list(claim.args)
+    if claim.kind == "corresponds" and names[0] in doc.reductions:
+        red = doc.reductions[names[0]]
+        names += [red.source, red.target]
     out = []
-    for name in claim.args:
-        item = doc.instances.get(name) or doc.witnesses.get(name)
+    for name in names:
+        item = doc.instances.get(name) or doc.witnesses.get(name) or doc.reductions.get(name)
         if item is None:
             raise Reject(f"claim {claim.kind} names {name!r}, which is not defined", claim.loc)
         out.append(sha256(item.canonical))
@@ -53,7 +60,7 @@ def _solves(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
         raise Reject(f"{wit_name!r} is not a witness", claim.loc)
     if wit.target != inst_name:
         raise Reject(f"witness {wit_name!r} is for {wit.target!r}, not {inst_name!r}", claim.loc)
-    extra = sorted(set(wit.assignment) - _unknowns(inst))
+    extra = sorted(set(wit.assignment) - set(unknown_domains(inst)))
     if extra:
         raise Reject(f"the witness assigns {extra[0]!r}, which {inst_name!r} does not have",
                      wit.locs[extra[0]])
@@ -65,7 +72,26 @@ def _refutes(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
     REFUTES[type(inst)](doc.field, inst, budget)
 
 
-RULES = {"solves": _solves, "refutes": _refutes}
+def _corresponds(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
+    red = doc.reductions.get(claim.args[0])
+    if red is None:
+        raise Reject(f"{claim.args[0]!r} is not a reduction", claim.loc)
+    source, target = doc.instances[red.source], doc.instances[red.target]
+
+    def holds(inst: Any) -> Callable[[dict], bool]:
+        def predicate(assignment: dict) -> bool:
+            try:
+                SOLVES[type(inst)](doc.field, inst, assignment, {}, budget)
+                return True
+            except Reject:
+                return False
+        return predicate
+
+    correspondence.corresponds(doc.field, red, unknown_domains(source), unknown_domains(target),
+                               holds(source), holds(target), budget)
+
+
+RULES = {"solves": _solves, "refutes": _refutes, "corresponds": _corresponds}
 
 
 def _judge(doc: Elaborated, claim: ast.Claim, statement: Statement, budget: Budget) -> Judgment:
@@ -79,12 +105,6 @@ def _judge(doc: Elaborated, claim: ast.Claim, statement: Statement, budget: Budg
         return Judgment(statement, REFUTED, e.reason, e.loc)
     except Decline as e:
         return Judgment(statement, DECLINED, e.reason, e.loc)
-
-
-def _unknowns(inst: Any) -> set[str]:
-    if isinstance(inst, training.TrainingInstance):
-        return set(inst.params)
-    return set(getattr(inst, "variables", ()))
 
 
 def check_text(text: str, budget: Budget | None = None) -> Verdict:

@@ -7,7 +7,7 @@ recursive walk could overflow the Python stack.  Numbers are already exact (`fmp
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Union
+from typing import Any, Union
 
 from flint import fmpq
 
@@ -147,7 +147,7 @@ class Block:
     name: str
     decls: list[Decl]
     loc: Loc
-    target: str | None = None    # for a witness: the instance it is for
+    target: Any = None           # witness: the instance it is for; reduction: (source, target)
     canonical: str = ""          # canonical text, filled in by the parser (hashed for binding)
 
 

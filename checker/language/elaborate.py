@@ -18,13 +18,15 @@ from ..kernel.budget import Budget, Reject
 from ..kernel.fields import RATIONALS, AlgebraicField
 from ..problems.etr import EtrInstance
 from ..problems.losses import BUILTIN_LOSSES
+from ..problems.reduction import Reduction
 from ..problems.slp import SlpInstance
+from ..problems import training as training_problem
 from ..problems.training import Loss, NeuronSpec, Param, TrainingInstance, Weight
 from . import ast
 
 BUILTIN_ACTIVATIONS = ("identity", "relu", "threshold")
-CLAIM_KINDS = {"solves": 2, "refutes": 1}
-UNSUPPORTED_CLAIM_KINDS = ("corresponds",)
+CLAIM_KINDS = {"solves": 2, "refutes": 1, "corresponds": 1}
+UNSUPPORTED_CLAIM_KINDS: tuple[str, ...] = ()
 
 
 @dataclass
@@ -42,6 +44,7 @@ class Elaborated:
     field: Any
     instances: dict[str, Any] = field(default_factory=dict)
     witnesses: dict[str, Witness] = field(default_factory=dict)
+    reductions: dict[str, Reduction] = field(default_factory=dict)
     claims: list[ast.Claim] = field(default_factory=list)
 
 
@@ -373,13 +376,19 @@ class _TrainingBuilder:
 
 def _etr(block: ast.Block, budget: Budget) -> EtrInstance:
     variables: list[str] = []
+    domains: dict[str, list[fmpq] | None] = {}
     formulas: list[ast.Expr] = []
     for d in block.decls:
         if d.kind == "var":
+            dom = d.data["domain"]
+            values = None if dom is None else [rational_constant(v, budget) for v in dom.values]
+            if values is not None and len(set(values)) != len(values):
+                raise Reject("a value is listed twice in a variable's domain", dom.loc)
             for name, loc in d.data["names"]:
                 if name in variables:
                     raise Reject(f"variable {name!r} is declared twice", loc)
                 variables.append(name)
+                domains[name] = values
         else:
             formulas.append(d.data["body"])
     if not formulas:
@@ -388,7 +397,51 @@ def _etr(block: ast.Block, budget: Budget) -> EtrInstance:
     for f in formulas:
         check_polynomial(f, "an ETR formula")
         X.expect(f, X.Scope(frozenset(variables)), X.BOOL)
-    return EtrInstance(block.name, variables, formula, block.canonical, block.loc)
+    return EtrInstance(block.name, variables, domains, formula, block.canonical, block.loc)
+
+
+def unknown_domains(inst: Any) -> dict[str, list[fmpq] | None]:
+    """The unknowns of an instance (parameters or variables) and their domains."""
+    if isinstance(inst, TrainingInstance):
+        return training_problem.domains(inst)
+    if isinstance(inst, EtrInstance):
+        return dict(inst.domains)
+    return {}
+
+
+def _reduction(block: ast.Block, instances: dict) -> Reduction:
+    source_name, target_name = block.target
+    ends = {}
+    for role, name in (("source", source_name), ("target", target_name)):
+        if name not in instances:
+            raise Reject(f"the {role} {name!r} of reduction {block.name!r} is not an instance",
+                         block.loc)
+        ends[role] = unknown_domains(instances[name])
+    maps: dict[str, dict] = {}
+    for d in block.decls:
+        if d.kind in maps:
+            raise Reject(f"reduction {block.name!r} has two {d.kind} maps", d.loc)
+        given, inputs = ("target", "source") if d.kind == "encode" else ("source", "target")
+        scope = X.Scope(frozenset(ends[inputs]))
+        exprs: dict[str, ast.Expr] = {}
+        for a in d.data["assigns"]:
+            name = a.data["name"]
+            if name not in ends[given]:
+                raise Reject(f"{d.kind} gives {name!r}, which is not an unknown of the {given}",
+                             a.loc)
+            if name in exprs:
+                raise Reject(f"{d.kind} gives {name!r} twice", a.loc)
+            X.expect(a.data["value"], scope, X.NUM)
+            exprs[name] = a.data["value"]
+        missing = sorted(set(ends[given]) - set(exprs))
+        if missing:
+            raise Reject(f"{d.kind} gives no value to {missing[0]!r}", d.loc)
+        maps[d.kind] = exprs
+    for kind in ("encode", "decode"):
+        if kind not in maps:
+            raise Reject(f"reduction {block.name!r} has no {kind} map", block.loc)
+    return Reduction(block.name, source_name, target_name, maps["encode"], maps["decode"],
+                     block.canonical, block.loc)
 
 
 # ---- witnesses and the document ------------------------------------------------------------
@@ -425,7 +478,7 @@ def elaborate(doc: ast.Document, budget: Budget) -> Elaborated:
     for it in doc.items:
         if not isinstance(it, ast.Block):
             continue
-        if it.name in out.instances or it.name in out.witnesses:
+        if it.name in out.instances or it.name in out.witnesses or it.name in out.reductions:
             raise Reject(f"name {it.name!r} is defined twice", it.loc)
         if it.kind == "training":
             out.instances[it.name] = _TrainingBuilder(it, budget).build()
@@ -434,8 +487,12 @@ def elaborate(doc: ast.Document, budget: Budget) -> Elaborated:
         elif it.kind == "slp":
             out.instances[it.name] = SlpInstance(it.name, it.decls[0].data["rows"],
                                                  it.canonical, it.loc)
+        elif it.kind == "reduction":
+            out.reductions[it.name] = it          # elaborated once every instance is known
         else:
             out.witnesses[it.name] = _witness(it, F, budget)
+    for name, block in out.reductions.items():
+        out.reductions[name] = _reduction(block, out.instances)
     if len(doc.claims_sections) != 1:
         raise Reject("a certificate has exactly one `claims { ... }` section"
                      if doc.claims_sections else "the document has no `claims { ... }` section",

@@ -201,7 +201,21 @@ class _Build(Transformer):
                              outputs, loc)
 
     def var_decl(self, c):
-        return ast.Decl("var", _loc(c[0][0]), {"names": [(str(n), _loc(n)) for n in c[0]]})
+        return ast.Decl("var", _loc(c[0][0]), {"names": [(str(n), _loc(n)) for n in c[0]],
+                                               "domain": None})
+
+    def var_decl_finite(self, c):
+        return ast.Decl("var", _loc(c[0][0]), {"names": [(str(n), _loc(n)) for n in c[0]],
+                                               "domain": ast.Domain("set", list(c[1:]),
+                                                                    _loc(c[1]))})
+
+    def rmap(self, c):
+        return ast.Decl(str(c[0]), _loc(c[0]), {"assigns": list(c[1:])})
+
+    def reduction(self, c):
+        name, source, target = c[0], c[1], c[2]
+        return ast.Block("reduction", str(name), list(c[3:]), _loc(name),
+                         target=(str(source), str(target)))
 
     def formula_decl(self, c):
         return ast.Decl("formula", _loc(c[0]), {"body": c[0]})
@@ -293,7 +307,8 @@ def _location_of_offset(text: str, offset: int) -> ast.Loc:
 
 def _canonical_blocks(text: str, blocks: list[ast.Block]) -> None:
     """Fill `canonical`: the block's text without comments, whitespace runs made one space."""
-    starts = [m.start() for m in re.finditer(r"\b(instance|witness)\b", _strip_comments(text))]
+    starts = [m.start() for m in re.finditer(r"\b(instance|witness|reduction)\b",
+                                             _strip_comments(text))]
     clean = _strip_comments(text)
     for block in blocks:
         line, col = block.loc

@@ -9,7 +9,6 @@ domain and the total loss is at most γ.  Both are decided exactly.
 """
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,6 +17,8 @@ from flint import fmpq
 from ..kernel import expr as X
 from ..kernel import network
 from ..kernel.budget import Budget, Decline, Location, Reject
+from ..kernel.enumeration import assignments, space_size
+from ..kernel.enumeration import show as show_assignment
 from ..language import ast
 from .losses import point_loss
 
@@ -126,28 +127,22 @@ def solves(F: Any, inst: TrainingInstance, assignment: dict, locs: dict, budget:
                      inst.loc)
 
 
+def domains(inst: TrainingInstance) -> dict[str, list[fmpq] | None]:
+    return {name: p.values for name, p in inst.params.items()}
+
+
 def refutes(F: Any, inst: TrainingInstance, budget: Budget) -> None:
     """Return if no parameter values solve the instance, by enumerating a finite parameter
     space (D-NNT); reject naming a solution if there is one; decline otherwise."""
-    real = [p.name for p in inst.params.values() if p.values is None]
-    if real:
-        raise Decline(f"refuting an instance with real parameters (here {real[0]!r}) needs a "
-                      f"Level-3 certificate this kernel does not support yet", inst.loc)
-    names = list(inst.params)
-    domains = [inst.params[n].values for n in names]
-    size = 1
-    for d in domains:
-        size *= len(d)
-    budget.enumeration(size, f"the parameter space of {inst.name!r}",
-                       inst.loc)
+    if space_size(domains(inst)) is None:
+        raise Decline("refuting an instance with real parameters needs a Level-3 certificate "
+                      "this kernel does not support yet", inst.loc)
     gamma = F.from_rational(inst.gamma)
-    for values in itertools.product(*domains):
-        budget.tick(1, inst.loc)
-        assignment = {n: F.from_rational(v) for n, v in zip(names, values)}
+    for assignment in assignments(F, domains(inst), budget,
+                                  f"the parameter space of {inst.name!r}", inst.loc):
         if F.compare(total_loss(F, inst, assignment, budget), gamma, budget) <= 0:
-            shown = ", ".join(f"{n} = {v}" for n, v in zip(names, values))
-            raise Reject(f"not refuted: the parameters {shown[:200]} solve {inst.name!r}",
-                         inst.loc)
+            raise Reject(f"not refuted: the parameters {show_assignment(assignment, F)} solve "
+                         f"{inst.name!r}", inst.loc)
 
 
 def show(F: Any, x: Any, limit: int = 60) -> str:

@@ -1,0 +1,58 @@
+"""Level 2: a reduction's source and target correspond, for ALL solutions (SPEC §2).
+
+A reduction block names a source instance S, a target instance T and two maps written in the
+expression language: `encode` gives every unknown of T as an expression in the unknowns of S,
+`decode` every unknown of S as an expression in the unknowns of T.  The claim
+`corresponds(R)` holds iff
+  forward:  for every solution x of S, encode(x) solves T, and
+  backward: for every solution w of T, decode(w) solves S.
+This version decides both directions by exhaustion when both unknown spaces are finite
+(D-NNT targets, finite-domain sources) within `--max-enumeration`; otherwise it declines
+(polynomial-identity justifications are a later rule).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Callable
+
+from ..kernel import expr as X
+from ..kernel.budget import Budget, Decline, Location, Reject
+from ..kernel.enumeration import assignments, show, space_size
+from ..language import ast
+
+
+@dataclass
+class Reduction:
+    name: str
+    source: str
+    target: str
+    encode: dict[str, ast.Expr]
+    decode: dict[str, ast.Expr]
+    canonical: str
+    loc: Location
+
+
+Holds = Callable[[dict], bool]
+
+
+def _image(F: Any, maps: dict[str, ast.Expr], point: dict, budget: Budget) -> dict:
+    evaluator = X.Evaluator(F, budget)
+    return {name: evaluator.value(e, point) for name, e in maps.items()}
+
+
+def corresponds(F: Any, red: Reduction, source_domains: dict, target_domains: dict,
+                source_holds: Holds, target_holds: Holds, budget: Budget) -> None:
+    """Return if both directions hold; reject with the first counterexample found."""
+    if space_size(source_domains) is None or space_size(target_domains) is None:
+        raise Decline(f"reduction {red.name!r} has an infinite solution space; this kernel "
+                      f"decides correspondence only by exhaustion of finite spaces", red.loc)
+    budget.enumeration(space_size(source_domains) + space_size(target_domains),
+                       f"the source and target spaces of {red.name!r}", red.loc)
+    for x in assignments(F, source_domains, budget, "the source space", red.loc):
+        if source_holds(x) and not target_holds(_image(F, red.encode, x, budget)):
+            raise Reject(f"forward direction fails: {show(x, F)} solves {red.source!r} but its "
+                         f"encoding does not solve {red.target!r}", red.loc)
+    for w in assignments(F, target_domains, budget, "the target space", red.loc):
+        if target_holds(w) and not source_holds(_image(F, red.decode, w, budget)):
+            raise Reject(f"backward direction fails: {show(w, F)} solves {red.target!r} but its "
+                         f"decoding does not solve {red.source!r}", red.loc)
