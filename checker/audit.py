@@ -1,5 +1,14 @@
 """`nncert audit` and `nncert reduce`: run a reduction as printed or corrected, let the kernel
-check every certificate, and keep minimal counterexamples (untrusted driver code)."""
+check every certificate, and keep minimal counterexamples (untrusted driver code).
+
+A reduction module in `checker/reductions/` provides:
+    VARIANTS                                  e.g. ("printed", "corrected")
+    random_source(rng) -> src                 a random source instance (Python data), biased
+                                              towards the cases proofs pass over
+    certificate(src, variant, header="") -> str   source, target, maps and claims, as nncert text
+    minimize(src, fails) -> src               a smaller src for which fails(src) still holds
+    read_source(elaborated_document) -> src   the source instance of a document (for `reduce`)
+"""
 from __future__ import annotations
 
 import random
@@ -9,7 +18,6 @@ from typing import Callable
 
 from . import check
 from .reductions import posslp_to_dnnt
-from .problems.slp import SlpInstance
 from .language.elaborate import elaborate
 from .language.parser import parse
 from .kernel.budget import Budget
@@ -25,13 +33,13 @@ def audit(name: str, count: int, seed: int, variant: str, out: Path | None,
     rng = random.Random(seed)
     failures = []
 
-    def fails(rows) -> bool:
-        return check(module.certificate(rows, variant)).status != "ACCEPT"
+    def fails(src) -> bool:
+        return check(module.certificate(src, variant)).status != "ACCEPT"
 
     for n in range(1, count + 1):
-        rows = module.random_program(rng)
-        if fails(rows):
-            failures.append(rows)
+        src = module.random_source(rng)
+        if fails(src):
+            failures.append(src)
         if n % 25 == 0 or n == count:
             progress(f"{name} ({variant}): {n}/{count} instances, {len(failures)} failing")
     if failures and out is not None:
@@ -44,15 +52,13 @@ def audit(name: str, count: int, seed: int, variant: str, out: Path | None,
         out.mkdir(parents=True, exist_ok=True)
         path = out / f"{name}-{variant}-seed{seed}.nnc"
         path.write_text(module.certificate(smallest, variant, header))
-        progress(f"minimal counterexample ({len(smallest)} rows) written to {path}")
+        progress(f"minimal counterexample written to {path}")
     return len(failures)
 
 
 def reduce_file(name: str, source: Path, variant: str) -> str:
     """The certificate for the first source instance of the document at `source`."""
     doc = elaborate(parse(source.read_text("ascii")), Budget().start())
-    programs = [i for i in doc.instances.values() if isinstance(i, SlpInstance)]
-    if not programs:
-        raise ValueError(f"{source} contains no slp instance")
-    return REDUCTIONS[name].certificate(programs[0].rows, variant,
-                                        f"# {name} ({variant}) of {source.name}")
+    module = REDUCTIONS[name]
+    return module.certificate(module.read_source(doc), variant,
+                              f"# {name} ({variant}) of {source.name}")

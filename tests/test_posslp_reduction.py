@@ -82,7 +82,7 @@ def test_reduce_command(tmp_path, capsys):
 
 def test_random_programs_exercise_the_glossed_cases():
     rng = random.Random(0)
-    programs = [R.random_program(rng) for _ in range(300)]
+    programs = [R.random_source(rng) for _ in range(300)]
     assert any(j == k for p in programs for j, _, k in p)
     assert any(v < 0 for p in programs for v in _values(p))
     assert any(v != 0 and v % 10 == 0 for p in programs for v in _values(p))

@@ -115,7 +115,16 @@ def certificate(rows: list[tuple[int, str, int]], variant: str, header: str = ""
     return "\n".join(p for p in parts if p) + "\n"
 
 
-def random_program(rng, max_rows: int = 8, max_bits: int = 64) -> list[tuple[int, str, int]]:
+def read_source(doc) -> list[tuple[int, str, int]]:
+    """The rows of the first slp instance of an elaborated document."""
+    from ..problems.slp import SlpInstance
+    programs = [i for i in doc.instances.values() if isinstance(i, SlpInstance)]
+    if not programs:
+        raise ValueError("the document contains no slp instance")
+    return programs[0].rows
+
+
+def random_source(rng, max_rows: int = 8, max_bits: int = 64) -> list[tuple[int, str, int]]:
     """A random program that exercises what the proof passes over: negative values, zero,
     values with trailing zeros (via 5 + 5 and products), and rows aⱼ ⊕ aⱼ."""
     while True:
