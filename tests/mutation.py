@@ -146,11 +146,14 @@ def run(paths: list[Path], sample: int | None, seed: int, verbose: bool = False)
         counts["mutants"] += 1
         by_operator[mu.operator] += 1
         if v.status == "ACCEPT":
+            if not _bound(mu.text, v):
+                counts["binding-errors"] += 1
+                disagreements.append(mu)
             truth = reference_solves(mu.text)
             if truth is True:
                 counts["still-valid"] += 1
             else:
-                counts["disagreements"] += 1
+                counts["disagreements" if truth is False else "unverified"] += 1
                 disagreements.append(mu)
         else:
             counts["rejected" if v.status == "REJECT" else "declined"] += 1
@@ -159,6 +162,19 @@ def run(paths: list[Path], sample: int | None, seed: int, verbose: bool = False)
                 disagreements.append(mu)
     counts["seconds"] = round(time.monotonic() - start)
     return {"counts": counts, "operators": by_operator, "disagreements": disagreements}
+
+
+def _bound(text: str, verdict) -> bool:
+    """Binding: every accepted claim names the sha256 of the mutant's own canonical blocks."""
+    import hashlib
+    from checker.language.parser import parse
+    blocks = {b.name: b.canonical for b in parse(text).items if hasattr(b, "canonical")}
+    for statement in verdict.claims:
+        names = re.findall(r"[A-Za-z_][A-Za-z_0-9]*", statement.text)[1:]
+        expected = [hashlib.sha256(blocks[n].encode()).hexdigest() for n in names]
+        if list(statement.subjects[:len(expected)]) != expected:
+            return False
+    return True
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -173,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
     c = result["counts"]
     print(f"files {len(paths)}  mutants {c['mutants']}  rejected {c['rejected']}  "
           f"declined {c['declined']}  still-valid {c['still-valid']}  "
-          f"disagreements {c['disagreements']}  internal-errors {c['internal-errors']}  "
+          f"disagreements {c['disagreements']}  unverified {c['unverified']}  "
+          f"internal-errors {c['internal-errors']}  binding-errors {c['binding-errors']}  "
           f"seconds {c['seconds']}")
     print("by operator: " + ", ".join(f"{k} {v}" for k, v in sorted(result["operators"].items())))
     for mu in result["disagreements"][:20]:

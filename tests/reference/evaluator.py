@@ -178,7 +178,9 @@ class RealField:
     """Q(theta), theta the unique real root of the integer polynomial `coeffs` (ascending) in
     the open interval (lo, hi).  The declaration is verified here, independently."""
 
-    def __init__(self, name: str, coeffs: list[int], lo, hi):
+    def __init__(self, name: str, coeffs: list[int], lo, hi, irreducible: bool = False):
+        """`irreducible=True`: the caller has established irreducibility (needed above degree 3,
+        where this reference's rational-root test does not suffice)."""
         self.name = name
         self.coeffs = [int(c) for c in coeffs]
         self.lo0, self.hi0 = Fraction(lo), Fraction(hi)
@@ -189,7 +191,7 @@ class RealField:
             raise ValueError("empty interval")
         self.m = p_scale(m, 1 / m[-1])            # monic
         self.degree = len(self.m) - 1
-        if self.degree > 3:
+        if self.degree > 3 and not irreducible:
             raise NotImplementedError("the reference checks irreducibility for degree <= 3 only")
         if self.degree > 1 and _rational_roots(self.coeffs):
             raise ValueError("reducible field polynomial")
