@@ -39,7 +39,8 @@ def _subjects(doc: Elaborated, claim: ast.Claim) -> tuple[str, ...]:
         names += [red.source, red.target]
     out = []
     for name in names:
-        item = doc.instances.get(name) or doc.witnesses.get(name) or doc.reductions.get(name)
+        item = (doc.instances.get(name) or doc.witnesses.get(name) or doc.reductions.get(name)
+                or doc.refutations.get(name))
         if item is None:
             raise Reject(f"claim {claim.kind} names {name!r}, which is not defined", claim.loc)
         out.append(sha256(item.canonical))
@@ -69,7 +70,19 @@ def _solves(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
 
 def _refutes(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
     inst = _instance(doc, claim.args[0], claim)
-    REFUTES[type(inst)](doc.field, inst, budget)
+    if len(claim.args) == 1:
+        REFUTES[type(inst)](doc.field, inst, budget)
+        return
+    cert = doc.refutations.get(claim.args[1])
+    if cert is None:
+        raise Reject(f"{claim.args[1]!r} is not a refutation", claim.loc)
+    if cert.target != claim.args[0]:
+        raise Reject(f"refutation {cert.name!r} is for {cert.target!r}, not {claim.args[0]!r}",
+                     claim.loc)
+    if not isinstance(inst, etr.EtrInstance):
+        raise Decline("identity certificates refute only ETR instances in this version",
+                      claim.loc)
+    etr.refutes_by_identity(inst, cert, budget)
 
 
 def _corresponds(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:

@@ -11,11 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flint import fmpq, fmpq_poly
+from flint import fmpq
 
 from ..kernel import expr as X
 from ..kernel.budget import Budget, Reject
 from ..kernel.fields import RATIONALS, AlgebraicField
+from ..kernel.polynomials import PolynomialRing
 from ..problems.etr import EtrInstance
 from ..problems.losses import BUILTIN_LOSSES
 from ..problems.reduction import Reduction
@@ -25,7 +26,7 @@ from ..problems.training import Loss, NeuronSpec, Param, TrainingInstance, Weigh
 from . import ast
 
 BUILTIN_ACTIVATIONS = ("identity", "relu", "threshold")
-CLAIM_KINDS = {"solves": 2, "refutes": 1, "corresponds": 1}
+CLAIM_KINDS = {"solves": (2,), "refutes": (1, 2), "corresponds": (1,)}
 UNSUPPORTED_CLAIM_KINDS: tuple[str, ...] = ()
 
 
@@ -45,43 +46,11 @@ class Elaborated:
     instances: dict[str, Any] = field(default_factory=dict)
     witnesses: dict[str, Witness] = field(default_factory=dict)
     reductions: dict[str, Reduction] = field(default_factory=dict)
+    refutations: dict[str, ast.Block] = field(default_factory=dict)
     claims: list[ast.Claim] = field(default_factory=list)
 
 
 # ---- constants and polynomials -------------------------------------------------------------
-class _PolynomialRing:
-    """Q[t] with just the operations a polynomial expression needs (for field declarations)."""
-
-    degree = 1
-
-    def __init__(self, budget: Budget):
-        self.budget = budget
-
-    def from_rational(self, q):
-        return fmpq_poly([q])
-
-    add = staticmethod(lambda a, b: a + b)
-    sub = staticmethod(lambda a, b: a - b)
-    mul = staticmethod(lambda a, b: a * b)
-    neg = staticmethod(lambda a: -a)
-
-    def div(self, a, b):
-        return a * fmpq_poly([1 / b[0]])
-
-    def is_zero(self, a):
-        return a == 0
-
-    def is_rational(self, a):
-        return a.degree() <= 0
-
-    def to_rational(self, a):
-        return a[0]
-
-    def power(self, a, k, budget):
-        budget.degree(max(a.degree(), 1) * k)
-        return a ** k
-
-
 def check_polynomial(e: ast.Expr, what: str) -> None:
     """Only + - * and powers with literal natural exponents; division only by a literal."""
     t = type(e)
@@ -128,11 +97,12 @@ def rational_constant(e: ast.Expr, budget: Budget) -> fmpq:
 def _field(decl: ast.FieldDecl, budget: Budget) -> AlgebraicField:
     check_polynomial(decl.poly, "a field's defining polynomial")
     X.expect(decl.poly, X.Scope(frozenset([decl.name])), X.NUM)
-    poly = X.Evaluator(_PolynomialRing(budget), budget).value(
-        decl.poly, {decl.name: fmpq_poly([0, 1])})
-    if poly.degree() < 1:
+    ring = PolynomialRing([decl.name])
+    poly = X.Evaluator(ring, budget).value(decl.poly, dict(ring.gens))
+    terms = {k[0]: c for k, c in poly.to_dict().items()}
+    if max(terms, default=0) < 1:
         raise Reject("a field's defining polynomial must have degree at least 1", decl.loc)
-    coeffs = poly.coeffs()
+    coeffs = [terms.get(k, fmpq(0)) for k in range(max(terms) + 1)]
     if any(c.q != 1 for c in coeffs):
         raise Reject("a field's defining polynomial must have integer coefficients", decl.loc)
     lo = rational_constant(decl.lo, budget)
@@ -478,7 +448,8 @@ def elaborate(doc: ast.Document, budget: Budget) -> Elaborated:
     for it in doc.items:
         if not isinstance(it, ast.Block):
             continue
-        if it.name in out.instances or it.name in out.witnesses or it.name in out.reductions:
+        if any(it.name in table for table in (out.instances, out.witnesses, out.reductions,
+                                              out.refutations)):
             raise Reject(f"name {it.name!r} is defined twice", it.loc)
         if it.kind == "training":
             out.instances[it.name] = _TrainingBuilder(it, budget).build()
@@ -487,6 +458,8 @@ def elaborate(doc: ast.Document, budget: Budget) -> Elaborated:
         elif it.kind == "slp":
             out.instances[it.name] = SlpInstance(it.name, it.decls[0].data["rows"],
                                                  it.canonical, it.loc)
+        elif it.kind == "refutation":
+            out.refutations[it.name] = it
         elif it.kind == "reduction":
             out.reductions[it.name] = it          # elaborated once every instance is known
         else:
@@ -503,7 +476,8 @@ def elaborate(doc: ast.Document, budget: Budget) -> Elaborated:
             continue
         if c.kind not in CLAIM_KINDS:
             raise Reject(f"unknown claim {c.kind!r}", c.loc)
-        if len(c.args) != CLAIM_KINDS[c.kind]:
-            raise Reject(f"claim {c.kind} takes {CLAIM_KINDS[c.kind]} names", c.loc)
+        if len(c.args) not in CLAIM_KINDS[c.kind]:
+            raise Reject(f"claim {c.kind} takes {' or '.join(map(str, CLAIM_KINDS[c.kind]))} "
+                         f"name(s)", c.loc)
     out.claims = claims
     return out

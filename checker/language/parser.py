@@ -213,6 +213,16 @@ class _Build(Transformer):
     def rmap(self, c):
         return ast.Decl(str(c[0]), _loc(c[0]), {"assigns": list(c[1:])})
 
+    def ref_multiply(self, c):
+        return ast.Decl("multiply", _loc(c[0]), {"atom": int(str(c[0])[:9]), "by": c[1]})
+
+    def ref_square(self, c):
+        return ast.Decl("square", _loc(c[0]), {"atom": int(str(c[0])[:9]), "weight": c[1],
+                                               "base": c[2]})
+
+    def refutation(self, c):
+        return ast.Block("refutation", str(c[0]), list(c[2:]), _loc(c[0]), target=str(c[1]))
+
     def reduction(self, c):
         name, source, target = c[0], c[1], c[2]
         return ast.Block("reduction", str(name), list(c[3:]), _loc(name),
@@ -313,7 +323,7 @@ def _location_of_offset(text: str, offset: int) -> ast.Loc:
 
 def _canonical_blocks(text: str, blocks: list[ast.Block]) -> None:
     """Fill `canonical`: the block's text without comments, whitespace runs made one space."""
-    starts = [m.start() for m in re.finditer(r"\b(instance|witness|reduction)\b",
+    starts = [m.start() for m in re.finditer(r"\b(instance|witness|reduction|refutation)\b",
                                              _strip_comments(text))]
     clean = _strip_comments(text)
     for block in blocks:

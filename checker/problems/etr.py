@@ -16,6 +16,7 @@ from flint import fmpq
 
 from ..kernel import expr as X
 from ..kernel.enumeration import assignments, show, space_size
+from ..kernel.polynomials import PolynomialRing
 from ..kernel.budget import Budget, Decline, Location, Reject
 from ..language import ast
 
@@ -54,3 +55,57 @@ def refutes(F: Any, inst: EtrInstance, budget: Budget) -> None:
                                   inst.loc):
         if evaluator.value(inst.formula, assignment):
             raise Reject(f"not refuted: {show(assignment, F)} satisfies {inst.name!r}", inst.loc)
+
+
+def _atoms(e: ast.Expr) -> list[ast.Expr]:
+    """The conjuncts of a formula (nested `and`s flattened)."""
+    if type(e) is ast.BoolOp and e.op == "and":
+        return [a for arg in e.args for a in _atoms(arg)]
+    return [e]
+
+
+def refutes_by_identity(inst: EtrInstance, cert: ast.Block, budget: Budget) -> None:
+    """A Positivstellensatz certificate: with the formula a conjunction of atoms f_i = 0 and
+    g_j >= 0 (or > 0), the identity  -1 = sum_i c_i f_i + sigma_0 + sum_j g_j sigma_j,  each
+    sigma a sum of lambda * q^2 with rational lambda >= 0, is impossible at a real solution
+    (the right side is >= 0 there).  Checked as an exact polynomial identity."""
+    ring = PolynomialRing(inst.variables)
+    evaluator = X.Evaluator(ring, budget)
+    scope = X.Scope(frozenset(inst.variables))
+
+    def poly(e: ast.Expr):
+        X.expect(e, scope, X.NUM)
+        return evaluator.value(e, dict(ring.gens))
+
+    atoms = _atoms(inst.formula)
+    total = ring.from_rational(fmpq(0))
+    for d in cert.decls:
+        i = d.data["atom"]
+        if i > len(atoms) or (d.kind == "multiply" and i == 0):
+            raise Reject(f"atom {i} does not exist: the formula has atoms 1..{len(atoms)}", d.loc)
+        atom = atoms[i - 1] if i else None
+        if atom is not None and type(atom) is not ast.Cmp:
+            raise Decline("the formula is not a conjunction of (in)equalities; case splits are "
+                          "not supported yet", atom.loc)
+        if d.kind == "multiply":
+            if atom.op != "=":
+                raise Reject(f"atom {i} is not an equation; only equations take a multiplier",
+                             d.loc)
+            total = total + poly(d.data["by"]) * (poly(atom.left) - poly(atom.right))
+            continue
+        weight = poly(d.data["weight"])
+        if not weight.is_constant() or ring.to_rational(weight) < 0:
+            raise Reject("the weight of a square must be a non-negative number", d.loc)
+        term = weight * poly(d.data["base"]) ** 2
+        if atom is not None:
+            if atom.op in (">", ">="):
+                term = term * (poly(atom.left) - poly(atom.right))
+            elif atom.op in ("<", "<="):
+                term = term * (poly(atom.right) - poly(atom.left))
+            else:
+                raise Reject(f"atom {i} is not an inequality; squares multiply inequalities "
+                             f"(or stand alone as atom 0)", d.loc)
+        total = total + term
+        budget.tick(1, d.loc)
+    if total != ring.from_rational(fmpq(-1)):
+        raise Reject("the certificate's identity does not hold: the sum is not -1", cert.loc)

@@ -1,0 +1,57 @@
+"""Exact multivariate polynomials over Q, for identity certificates.
+
+`PolynomialRing(names)` evaluates the expression sublanguage over Q[names] (FLINT
+`fmpq_mpoly`), with the same interface as the fields, so that `expr.Evaluator` turns an
+expression into a polynomial.  Only ring operations are defined: division by a non-zero
+constant, natural powers within the degree budget; comparisons, floor and the like reject as
+"not a polynomial".
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flint import fmpq, fmpq_mpoly, fmpq_mpoly_ctx
+
+from .budget import Budget, Reject
+
+
+class PolynomialRing:
+    degree = 1
+    name = ""
+
+    def __init__(self, names: list[str]):
+        self.ctx = fmpq_mpoly_ctx.get(tuple(names) or ("_",), "degrevlex")
+        self.gens = dict(zip(names, self.ctx.gens()))
+
+    def from_rational(self, q: fmpq) -> fmpq_mpoly:
+        return self.ctx.from_dict({(0,) * self.ctx.nvars(): q}) if q != 0 else self.ctx.from_dict({})
+
+    add = staticmethod(lambda a, b: a + b)
+    sub = staticmethod(lambda a, b: a - b)
+    mul = staticmethod(lambda a, b: a * b)
+    neg = staticmethod(lambda a: -a)
+
+    def div(self, a: fmpq_mpoly, b: fmpq_mpoly) -> fmpq_mpoly:
+        if not b.is_constant():
+            raise Reject("not a polynomial: division by a non-constant")
+        return a * self.from_rational(1 / self.to_rational(b))
+
+    def is_zero(self, a: fmpq_mpoly) -> bool:
+        return a.is_zero()
+
+    def is_rational(self, a: fmpq_mpoly) -> bool:
+        return a.is_constant()
+
+    def to_rational(self, a: fmpq_mpoly) -> fmpq:
+        return fmpq(0) if a.is_zero() else a.coefficient(0)
+
+    def power(self, a: fmpq_mpoly, k: int, budget: Budget) -> fmpq_mpoly:
+        if k < 0:
+            raise Reject("not a polynomial: a negative power")
+        budget.degree(max(a.total_degree(), 1) * k)
+        return a ** k
+
+    def _not_polynomial(self, *args: Any) -> Any:
+        raise Reject("not a polynomial: only + - * / (by a number) and natural powers")
+
+    sign = compare = floor = components = height_bits = _not_polynomial
