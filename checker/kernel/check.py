@@ -100,8 +100,8 @@ def _corresponds(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
                 return False
         return predicate
 
-    correspondence.corresponds(doc.field, red, unknown_domains(source), unknown_domains(target),
-                               holds(source), holds(target), budget)
+    correspondence.corresponds(doc.field, red, source, target, unknown_domains(source),
+                               unknown_domains(target), holds(source), holds(target), budget)
 
 
 RULES = {"solves": _solves, "refutes": _refutes, "corresponds": _corresponds}

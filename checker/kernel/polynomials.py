@@ -23,6 +23,10 @@ class PolynomialRing:
         self.ctx = fmpq_mpoly_ctx.get(tuple(names) or ("_",), "degrevlex")
         self.gens = dict(zip(names, self.ctx.gens()))
 
+    def env(self) -> dict:
+        """The variables, as elements of this ring."""
+        return dict(self.gens)
+
     def from_rational(self, q: fmpq) -> fmpq_mpoly:
         return self.ctx.from_dict({(0,) * self.ctx.nvars(): q}) if q != 0 else self.ctx.from_dict({})
 
@@ -55,3 +59,63 @@ class PolynomialRing:
         raise Reject("not a polynomial: only + - * / (by a number) and natural powers")
 
     sign = compare = floor = components = height_bits = _not_polynomial
+
+
+class RationalFunctions(PolynomialRing):
+    """Q(names): elements (numerator, denominator) in lowest terms with a monic denominator,
+    so that every rational function has one representation."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(names)
+        self.one = self.ctx.from_dict({(0,) * self.ctx.nvars(): fmpq(1)})
+
+    def make(self, num: fmpq_mpoly, den: fmpq_mpoly) -> tuple:
+        if den.is_zero():
+            raise Reject("division by zero")
+        g = num.gcd(den) if not num.is_zero() else den
+        num, den = num / g, den / g
+        lead = den.leading_coefficient()
+        return (num / lead, den / lead)
+
+    def env(self) -> dict:
+        return {n: (g, self.one) for n, g in self.gens.items()}
+
+    def lift(self, p: fmpq_mpoly) -> tuple:
+        return (p, self.one)
+
+    def from_rational(self, q: fmpq) -> tuple:
+        return self.lift(super().from_rational(q))
+
+    def add(self, a: tuple, b: tuple) -> tuple:
+        return self.make(a[0] * b[1] + b[0] * a[1], a[1] * b[1])
+
+    def sub(self, a: tuple, b: tuple) -> tuple:
+        return self.make(a[0] * b[1] - b[0] * a[1], a[1] * b[1])
+
+    def mul(self, a: tuple, b: tuple) -> tuple:
+        return self.make(a[0] * b[0], a[1] * b[1])
+
+    def neg(self, a: tuple) -> tuple:
+        return (-a[0], a[1])
+
+    def div(self, a: tuple, b: tuple) -> tuple:
+        if b[0].is_zero():
+            raise Reject("division by zero")
+        return self.make(a[0] * b[1], a[1] * b[0])
+
+    def is_zero(self, a: tuple) -> bool:
+        return a[0].is_zero()
+
+    def is_rational(self, a: tuple) -> bool:
+        return a[0].is_constant() and a[1].is_constant()
+
+    def to_rational(self, a: tuple) -> fmpq:
+        return super().to_rational(a[0]) / super().to_rational(a[1])
+
+    def power(self, a: tuple, k: int, budget: Budget) -> tuple:
+        budget.degree(max(a[0].total_degree(), a[1].total_degree(), 1) * abs(k))
+        if k < 0:
+            if a[0].is_zero():
+                raise Reject("division by zero")
+            a, k = self.make(a[1], a[0]), -k
+        return (a[0] ** k, a[1] ** k)

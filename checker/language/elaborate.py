@@ -388,7 +388,13 @@ def _reduction(block: ast.Block, instances: dict) -> Reduction:
                          block.loc)
         ends[role] = unknown_domains(instances[name])
     maps: dict[str, dict] = {}
+    proofs: dict[str, list] = {}
     for d in block.decls:
+        if d.kind in ("forward", "backward"):
+            if d.kind in proofs:
+                raise Reject(f"reduction {block.name!r} has two {d.kind} proofs", d.loc)
+            proofs[d.kind] = d.data["steps"]
+            continue
         if d.kind in maps:
             raise Reject(f"reduction {block.name!r} has two {d.kind} maps", d.loc)
         given, inputs = ("target", "source") if d.kind == "encode" else ("source", "target")
@@ -411,7 +417,7 @@ def _reduction(block: ast.Block, instances: dict) -> Reduction:
         if kind not in maps:
             raise Reject(f"reduction {block.name!r} has no {kind} map", block.loc)
     return Reduction(block.name, source_name, target_name, maps["encode"], maps["decode"],
-                     block.canonical, block.loc)
+                     block.canonical, block.loc, proofs)
 
 
 # ---- witnesses and the document ------------------------------------------------------------

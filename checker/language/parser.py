@@ -210,6 +210,20 @@ class _Build(Transformer):
                                                "domain": ast.Domain("set", list(c[1:]),
                                                                     _loc(c[1]))})
 
+    def proof(self, c):
+        return ast.Decl(str(c[0]), _loc(c[0]), {"steps": list(c[1:])})
+
+    def step_nonzero(self, c):
+        return ast.Decl("nonzero", c[0].loc, {"poly": c[0], "inverse": c[1], "by": c[2]})
+
+    def step_goal(self, c):
+        return ast.Decl("goal", _loc(c[0]), {"goal": int(str(c[0])[:9]), "times": None,
+                                             "by": c[1]})
+
+    def step_goal_times(self, c):
+        return ast.Decl("goal", _loc(c[0]), {"goal": int(str(c[0])[:9]), "times": c[1],
+                                             "by": c[2]})
+
     def rmap(self, c):
         return ast.Decl(str(c[0]), _loc(c[0]), {"assigns": list(c[1:])})
 

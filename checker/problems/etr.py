@@ -57,10 +57,10 @@ def refutes(F: Any, inst: EtrInstance, budget: Budget) -> None:
             raise Reject(f"not refuted: {show(assignment, F)} satisfies {inst.name!r}", inst.loc)
 
 
-def _atoms(e: ast.Expr) -> list[ast.Expr]:
+def atoms(e: ast.Expr) -> list[ast.Expr]:
     """The conjuncts of a formula (nested `and`s flattened)."""
     if type(e) is ast.BoolOp and e.op == "and":
-        return [a for arg in e.args for a in _atoms(arg)]
+        return [a for arg in e.args for a in atoms(arg)]
     return [e]
 
 
@@ -77,13 +77,13 @@ def refutes_by_identity(inst: EtrInstance, cert: ast.Block, budget: Budget) -> N
         X.expect(e, scope, X.NUM)
         return evaluator.value(e, dict(ring.gens))
 
-    atoms = _atoms(inst.formula)
+    conjuncts = atoms(inst.formula)
     total = ring.from_rational(fmpq(0))
     for d in cert.decls:
         i = d.data["atom"]
-        if i > len(atoms) or (d.kind == "multiply" and i == 0):
-            raise Reject(f"atom {i} does not exist: the formula has atoms 1..{len(atoms)}", d.loc)
-        atom = atoms[i - 1] if i else None
+        if i > len(conjuncts) or (d.kind == "multiply" and i == 0):
+            raise Reject(f"atom {i} does not exist: the formula has atoms 1..{len(conjuncts)}", d.loc)
+        atom = conjuncts[i - 1] if i else None
         if atom is not None and type(atom) is not ast.Cmp:
             raise Decline("the formula is not a conjunction of (in)equalities; case splits are "
                           "not supported yet", atom.loc)

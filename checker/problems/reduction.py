@@ -6,19 +6,20 @@ expression language: `encode` gives every unknown of T as an expression in the u
 `corresponds(R)` holds iff
   forward:  for every solution x of S, encode(x) solves T, and
   backward: for every solution w of T, decode(w) solves S.
-This version decides both directions by exhaustion when both unknown spaces are finite
-(D-NNT targets, finite-domain sources) within `--max-enumeration`; otherwise it declines
-(polynomial-identity justifications are a later rule).
+Both directions are decided by exhaustion when both unknown spaces are finite (D-NNT targets,
+finite-domain sources) within `--max-enumeration`, or, for polynomial systems over the reals,
+by the identity proofs the reduction block carries (`identities.py`).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from ..kernel import expr as X
 from ..kernel.budget import Budget, Decline, Location, Reject
 from ..kernel.enumeration import assignments, show, space_size
 from ..language import ast
+from . import identities
 
 
 @dataclass
@@ -30,6 +31,7 @@ class Reduction:
     decode: dict[str, ast.Expr]
     canonical: str
     loc: Location
+    proofs: dict = field(default_factory=dict)     # 'forward' / 'backward' -> proof steps
 
 
 Holds = Callable[[dict], bool]
@@ -40,12 +42,25 @@ def _image(F: Any, maps: dict[str, ast.Expr], point: dict, budget: Budget) -> di
     return {name: evaluator.value(e, point) for name, e in maps.items()}
 
 
-def corresponds(F: Any, red: Reduction, source_domains: dict, target_domains: dict,
-                source_holds: Holds, target_holds: Holds, budget: Budget) -> None:
-    """Return if both directions hold; reject with the first counterexample found."""
+def corresponds(F: Any, red: Reduction, source: Any, target: Any, source_domains: dict,
+                target_domains: dict, source_holds: Holds, target_holds: Holds,
+                budget: Budget) -> None:
+    """Return if both directions hold; reject with the first counterexample found.  With
+    `forward` and `backward` proofs, by polynomial identities; otherwise by exhaustion."""
+    if red.proofs:
+        for direction in ("forward", "backward"):
+            if direction not in red.proofs:
+                raise Reject(f"reduction {red.name!r} has no {direction} proof", red.loc)
+        identities.check_polynomial_system(source, red.loc)
+        identities.check_polynomial_system(target, red.loc)
+        identities.check_direction(source, target, red.encode, red.proofs["forward"],
+                                   "forward", budget, red.loc)
+        identities.check_direction(target, source, red.decode, red.proofs["backward"],
+                                   "backward", budget, red.loc)
+        return
     if space_size(source_domains) is None or space_size(target_domains) is None:
-        raise Decline(f"reduction {red.name!r} has an infinite solution space; this kernel "
-                      f"decides correspondence only by exhaustion of finite spaces", red.loc)
+        raise Decline(f"reduction {red.name!r} has an infinite solution space and no "
+                      f"identity proofs; exhaustion needs finite spaces", red.loc)
     budget.enumeration(space_size(source_domains) + space_size(target_domains),
                        f"the source and target spaces of {red.name!r}", red.loc)
     for x in assignments(F, source_domains, budget, "the source space", red.loc):

@@ -88,6 +88,10 @@ def value(e: ast.Expr, env: dict, point: tuple | None = None) -> Any:
             v = value(f, env, point)
             if op == "*":
                 acc = acc * v
+            elif isinstance(v, sympy.Basic) or isinstance(acc, sympy.Basic):
+                if sympy.simplify(v) == 0:
+                    raise ValueError("division by zero")
+                acc = sympy.sympify(acc) / v
             else:
                 if R.sign(v) == 0:
                     raise ValueError("division by zero")
@@ -99,6 +103,10 @@ def value(e: ast.Expr, env: dict, point: tuple | None = None) -> Any:
         return -value(e.arg, env, point)
     if t is ast.Pow:
         base, k = value(e.base, env, point), _rat(value(e.exp, env, point))
+        if isinstance(base, sympy.Basic):
+            if k.denominator != 1:
+                raise ValueError("non-integer exponent")
+            return base ** int(k)
         if k.denominator != 1:
             raise ValueError("non-integer exponent")
         k = int(k)
@@ -341,6 +349,120 @@ def _space(domains: dict):
         yield {n: Fraction(int(v.p), int(v.q)) for n, v in zip(names, combo)}
 
 
+# ---- polynomial systems, checked semantically with Groebner bases (not with the certificate)
+def _symbols(names):
+    return {n: sympy.Symbol(f"v{i}") for i, n in enumerate(names)}
+
+
+def _equations(inst, env: dict) -> list:
+    """The instance's equations (left - right, or output - target) as sympy expressions."""
+    kind = type(inst).__name__
+    if kind == "EtrInstance":
+        atoms = []
+        stack = [inst.formula]
+        while stack:
+            e = stack.pop(0)
+            if type(e) is ast.BoolOp and e.op == "and":
+                stack = list(e.args) + stack
+            elif type(e) is ast.Cmp and e.op == "=":
+                atoms.append(e)
+            else:
+                raise Unknown("not a conjunction of equations")
+        return [sympy.sympify(value(a.left, env) - value(a.right, env)) for a in atoms]
+    if kind != "TrainingInstance" or any(n.act != "identity" for n in inst.neurons) \
+            or inst.gamma != 0 or inst.loss.name == "custom":
+        raise Unknown("not a polynomial system")
+
+    def coef(w):
+        if w.param is None:
+            return Fraction(int(w.fixed.p), int(w.fixed.q))
+        return env[w.param] if w.sign > 0 else -env[w.param]
+
+    out = []
+    for point in inst.points:
+        vals = {n: Fraction(int(x.p), int(x.q)) for n, x in zip(inst.inputs, point.inputs)}
+        for n in inst.neurons:
+            t = Fraction(0)
+            for src, w in n.edges:
+                t = t + coef(w) * vals[src]
+            for b in n.biases:
+                t = t + coef(b)
+            vals[n.name] = t
+        for o, y in zip(inst.outputs, point.outputs):
+            if y is not None:
+                out.append(sympy.sympify(vals[o] - Fraction(int(y.p), int(y.q))))
+    return out
+
+
+def _vanishes_on(hyps: list, gens: list, f) -> bool:
+    """f = 0 at every complex zero of hyps (f in the radical: 1 in <hyps, 1 - t*f>)."""
+    if sympy.expand(f) == 0:
+        return True
+    t = sympy.Symbol("t_rabinowitsch")
+    return sympy.groebner(hyps + [1 - t * f], *gens, t, order="grevlex").exprs == [1]
+
+
+def _nonzero_on(hyps: list, gens: list, d) -> bool:
+    t = sympy.Symbol("t_rabinowitsch")
+    return sympy.groebner(hyps + [d * t - 1], *gens, t, order="grevlex").exprs != [1] \
+        and _vanishes_on(hyps + [d], gens, sympy.Integer(1))
+
+
+def _direction(premise, conclusion, maps: dict) -> bool:
+    names = list(premise.params) if type(premise).__name__ == "TrainingInstance" \
+        else list(premise.variables)
+    sym = _symbols(names)
+    gens = list(sym.values())
+    hyps = _equations(premise, sym)
+    image = {n: sympy.together(sympy.sympify(value(e, sym))) for n, e in maps.items()}
+    for v in image.values():
+        den = sympy.fraction(v)[1]
+        if not sympy.sympify(den).is_number and not _nonzero_on(hyps, gens, den):
+            return False
+    for goal in _equations(conclusion, image):
+        if not _vanishes_on(hyps, gens, sympy.fraction(sympy.together(goal))[0]):
+            return False
+    return True
+
+
+def _psatz_holds(inst, cert) -> bool:
+    """Recompute -1 = sum c_i f_i + sum lambda q^2 (times g_j) with sympy."""
+    if cert.target != inst.name:
+        return False
+    sym = _symbols(list(inst.variables))
+    atoms, stack = [], [inst.formula]
+    while stack:
+        e = stack.pop(0)
+        if type(e) is ast.BoolOp and e.op == "and":
+            stack = list(e.args) + stack
+        else:
+            atoms.append(e)
+    total = sympy.Integer(0)
+    for d in cert.decls:
+        i = d.data["atom"]
+        atom = atoms[i - 1] if 0 < i <= len(atoms) else None
+        if i > len(atoms) or (atom is not None and type(atom) is not ast.Cmp):
+            return False
+        if d.kind == "multiply":
+            if atom is None or atom.op != "=":
+                return False
+            total += value(d.data["by"], sym) * (value(atom.left, sym) - value(atom.right, sym))
+            continue
+        weight = sympy.sympify(value(d.data["weight"], sym))
+        if not weight.is_number or weight < 0:
+            return False
+        term = weight * sympy.sympify(value(d.data["base"], sym)) ** 2
+        if atom is not None:
+            if atom.op in (">", ">="):
+                term *= value(atom.left, sym) - value(atom.right, sym)
+            elif atom.op in ("<", "<="):
+                term *= value(atom.right, sym) - value(atom.left, sym)
+            else:
+                return False
+        total += term
+    return sympy.expand(total) == -1
+
+
 def _claim_holds(doc: ast.Document, el, claim, F) -> bool:
     if claim.kind == "solves":
         inst = el.instances[claim.args[0]]
@@ -348,6 +470,8 @@ def _claim_holds(doc: ast.Document, el, claim, F) -> bool:
         if wit.target != claim.args[0]:
             return False
         return _holds(inst, _witness_values(doc, claim.args[1], F))
+    if claim.kind == "refutes" and len(claim.args) == 2:
+        return _psatz_holds(el.instances[claim.args[0]], el.refutations[claim.args[1]])
     if claim.kind == "refutes":
         inst = el.instances[claim.args[0]]
         if type(inst).__name__ == "SlpInstance":
@@ -356,6 +480,8 @@ def _claim_holds(doc: ast.Document, el, claim, F) -> bool:
     if claim.kind == "corresponds":
         red = el.reductions[claim.args[0]]
         S, T = el.instances[red.source], el.instances[red.target]
+        if red.proofs:
+            return _direction(S, T, red.encode) and _direction(T, S, red.decode)
         for x in _space(_domains(S)):
             if _holds(S, x) and not _holds(T, {n: value(e, x) for n, e in red.encode.items()}):
                 return False
