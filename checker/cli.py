@@ -77,6 +77,17 @@ def _parser() -> argparse.ArgumentParser:
     a.add_argument("--variant", choices=("printed", "corrected"), default="corrected")
     a.add_argument("--out", type=Path, default=Path("certificates/audits"),
                    help="where to write a counterexample (default %(default)s)")
+    s = sub.add_parser("solve", help="solve a small D-NNT instance (untrusted producer)",
+                       description="Solve the first training instance of FILE (finite parameter "
+                       "domains) and write a certificate the kernel checks: the instance with a "
+                       "witness and `solves`, or `refutes` (replayed by enumeration).  Exit 1 if "
+                       "FILE is malformed or the method does not apply, 3 for I/O errors.")
+    s.add_argument("source", type=Path, metavar="FILE")
+    s.add_argument("-o", "--output", type=Path, metavar="OUT",
+                   help="where to write the certificate (default: standard output)")
+    s.add_argument("--method", choices=("auto", "exhaustive", "dp"), default="auto",
+                   help="dp: 002 Thm 1.6 (one hidden layer, one output); exhaustive: any D-NNT "
+                   "instance; auto: dp where it applies (default %(default)s)")
     return p
 
 
@@ -143,6 +154,35 @@ def _reduce(args: argparse.Namespace) -> int:
     return 0
 
 
+def _solve(args: argparse.Namespace) -> int:
+    from .solvers import SolverError, solve_text
+    try:
+        text = load(args.source).text
+    except OSError as e:
+        print(f"nncert: cannot read {args.source}: {e.strerror or e}", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        cert = solve_text(text, args.method)
+    except (Reject, Decline, SolverError, RuntimeError) as e:
+        where = f" at {e.loc[0]}:{e.loc[1]}" if getattr(e, "loc", None) else ""
+        print(f"nncert: {args.source}: {getattr(e, 'reason', e)}{where}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("nncert: interrupted", file=sys.stderr)
+        return USAGE_ERROR
+    if args.output is None:
+        sys.stdout.write(cert)
+        return 0
+    try:
+        args.output.write_text(cert)
+    except OSError as e:
+        print(f"nncert: cannot write {args.output}: {e.strerror or e}", file=sys.stderr)
+        return USAGE_ERROR
+    verdict = "refutes" if "refutes(" in cert.rstrip().splitlines()[-2] else "solves"
+    print(f"wrote {args.output} ({verdict})")
+    return 0
+
+
 def _audit(args: argparse.Namespace) -> int:
     failures = audit(args.reduction, args.count, args.seed, args.variant, args.out,
                      progress=lambda line: print(line, file=sys.stderr, flush=True))
@@ -164,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         return _reduce(args)
     if args.command == "audit":
         return _audit(args)
+    if args.command == "solve":
+        return _solve(args)
     if args.max_bits < 1 or args.max_seconds <= 0 or args.max_enumeration < 0:
         print("nncert: budgets must be positive", file=sys.stderr)
         return USAGE_ERROR
