@@ -29,8 +29,29 @@ AUDIT_RUNS = {"posslp-to-dnnt-printed-seed0.nnc", "csp2-to-dnnt-printed-seed0.nn
 AUDIT_RUN_REASONS = {"csp2-to-dnnt-printed-seed0.nnc": "corresponds(R): backward direction fails"}
 
 
+# 002 Thm 1.6 as printed: the DP ignores second-layer parameters; the certificate shows a
+# YES-instance whose outputs the printed DP cannot reach.
+DP_CASES = {"002_thm16_second_layer.nnc": ({"w": (1, 3)}, 1, -3)}
+
+
+def printed_dp_outputs(first_layer_weights, x):
+    """The outputs the printed second table reaches: sum of relu(w*x), no second-layer weight."""
+    return {max(0, w * x) for w in first_layer_weights}
+
+
 def test_every_audit_certificate_is_listed():
-    assert {p.name for p in AUDITS.glob("*.nnc")} == set(SLPS) | AUDIT_RUNS
+    assert {p.name for p in AUDITS.glob("*.nnc")} == set(SLPS) | AUDIT_RUNS | set(DP_CASES)
+
+
+@pytest.mark.parametrize("name", sorted(DP_CASES))
+def test_printed_dp_misses_a_yes_instance(name):
+    domains, x, target = DP_CASES[name]
+    assert target not in printed_dp_outputs(domains["w"], x)
+    verdict = checker.check(checker.load(AUDITS / name))
+    assert verdict.status == "ACCEPT", verdict.reason
+    from checker.solvers import solve_text
+    certificate = solve_text((AUDITS / name).read_text(), "dp")
+    assert checker.check(certificate).status == "ACCEPT" and "solves(" in certificate
 
 
 @pytest.mark.parametrize("name", sorted(AUDIT_RUNS))
