@@ -335,23 +335,28 @@ def _location_of_offset(text: str, offset: int) -> ast.Loc:
     return (line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
+_BLOCK_START = re.compile(r"\b(instance|witness|reduction|refutation)\b")
+
+
+def block_span(text: str, block: ast.Block, clean: str | None = None) -> tuple[int, int]:
+    """[begin, end) of a parsed block in `text`: from its keyword to its closing brace."""
+    clean = clean if clean is not None else _strip_comments(text)
+    offset = _offset_of(text, *block.loc)
+    begin = max((m.start() for m in _BLOCK_START.finditer(clean, 0, offset)), default=0)
+    depth, i = 0, clean.index("{", offset)
+    while True:
+        depth += (clean[i] == "{") - (clean[i] == "}")
+        if depth == 0:
+            return begin, i + 1
+        i += 1
+
+
 def _canonical_blocks(text: str, blocks: list[ast.Block]) -> None:
     """Fill `canonical`: the block's text without comments, whitespace runs made one space."""
-    starts = [m.start() for m in re.finditer(r"\b(instance|witness|reduction|refutation)\b",
-                                             _strip_comments(text))]
     clean = _strip_comments(text)
     for block in blocks:
-        line, col = block.loc
-        offset = _offset_of(text, line, col)
-        begin = max((s for s in starts if s <= offset), default=0)
-        depth, i = 0, clean.index("{", offset)
-        while True:
-            ch = clean[i]
-            depth += (ch == "{") - (ch == "}")
-            if depth == 0:
-                break
-            i += 1
-        block.canonical = " ".join(clean[begin:i + 1].split())
+        begin, end = block_span(text, block, clean)
+        block.canonical = " ".join(clean[begin:end].split())
 
 
 def _strip_comments(text: str) -> str:

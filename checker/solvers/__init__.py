@@ -16,7 +16,6 @@ Methods (`solve_text(text, method)`):
 """
 from __future__ import annotations
 
-import re
 
 from flint import fmpq
 
@@ -24,7 +23,7 @@ from ..kernel.budget import DEFAULT_MAX_ENUMERATION, Budget
 from ..kernel.enumeration import space_size
 from ..language import ast
 from ..language.elaborate import elaborate
-from ..language.parser import parse
+from ..language.parser import block_span, parse
 from ..problems.training import TrainingInstance, domains
 from . import dp, exhaustive
 from ._common import SolverError
@@ -36,29 +35,10 @@ __all__ = ["METHODS", "SolverError", "certificate", "read_instance", "solve_inst
            "solve_text", "dp", "exhaustive"]
 
 
-def _strip_comments(text: str) -> str:
-    return re.sub(r"#[^\n]*", lambda m: " " * len(m.group()), text)
-
-
-def _offset(text: str, line: int, col: int) -> int:
-    offset = 0
-    for _ in range(line - 1):
-        offset = text.index("\n", offset) + 1
-    return offset + col - 1
-
-
 def _block_text(text: str, block: ast.Block) -> str:
     """The block's text exactly as given (comments inside it included)."""
-    clean = _strip_comments(text)
-    offset = _offset(text, *block.loc)
-    begin = max(m.start() for m in re.finditer(r"\binstance\b", clean[:offset]))
-    depth, i = 0, clean.index("{", offset)
-    while True:
-        depth += (clean[i] == "{") - (clean[i] == "}")
-        if depth == 0:
-            break
-        i += 1
-    return text[begin:i + 1]
+    begin, end = block_span(text, block)
+    return text[begin:end]
 
 
 def read_instance(text: str) -> tuple[str, TrainingInstance]:

@@ -251,6 +251,25 @@ def _witness_values(doc: ast.Document, name: str, F) -> dict:
     return out
 
 
+def _forward(inst, point, coef) -> dict:
+    """Every neuron's value on one data point; `coef` turns a Weight into a number."""
+    vals = {n: Fraction(int(x.p), int(x.q)) for n, x in zip(inst.inputs, point.inputs)}
+    for n in inst.neurons:
+        t = Fraction(0)
+        for src, w in n.edges:
+            t = t + coef(w) * vals[src]
+        for b in n.biases:
+            t = t + coef(b)
+        if n.act == "identity":
+            vals[n.name] = t
+        elif isinstance(n.act, str):
+            vals[n.name] = R._activate(n.act, t)
+        else:
+            arg, body = n.act
+            vals[n.name] = value(body, {arg: t})
+    return vals
+
+
 def _training_holds(inst, assignment: dict) -> bool:
     for name, p in inst.params.items():
         if name not in assignment:
@@ -270,18 +289,7 @@ def _training_holds(inst, assignment: dict) -> bool:
 
     total = Fraction(0)
     for point in inst.points:
-        vals = {n: Fraction(int(x.p), int(x.q)) for n, x in zip(inst.inputs, point.inputs)}
-        for n in inst.neurons:
-            t = Fraction(0)
-            for src, w in n.edges:
-                t = t + coef(w) * vals[src]
-            for b in n.biases:
-                t = t + coef(b)
-            if isinstance(n.act, str):
-                vals[n.name] = R._activate(n.act, t)
-            else:
-                arg, body = n.act
-                vals[n.name] = value(body, {arg: t})
+        vals = _forward(inst, point, coef)
         targets = [None if y is None else Fraction(int(y.p), int(y.q)) for y in point.outputs]
         predicted = [vals[o] for o in inst.outputs]
         if inst.loss.name == "custom":
@@ -380,14 +388,7 @@ def _equations(inst, env: dict) -> list:
 
     out = []
     for point in inst.points:
-        vals = {n: Fraction(int(x.p), int(x.q)) for n, x in zip(inst.inputs, point.inputs)}
-        for n in inst.neurons:
-            t = Fraction(0)
-            for src, w in n.edges:
-                t = t + coef(w) * vals[src]
-            for b in n.biases:
-                t = t + coef(b)
-            vals[n.name] = t
+        vals = _forward(inst, point, coef)
         for o, y in zip(inst.outputs, point.outputs):
             if y is not None:
                 out.append(sympy.sympify(vals[o] - Fraction(int(y.p), int(y.q))))
