@@ -265,20 +265,33 @@ class _Build(Transformer):
         return ast.Block("etr", str(c[0]), list(c[1:]), _loc(c[0]))
 
     def slp(self, c):
-        """All rows are one token (10^6 rows parse in about a second); split them here."""
+        """All rows are one token (no repetition inside the lexer's regex, so 10^6 rows lex in
+        constant stack); rows are split here: `j op k`, separated by a newline or `;`."""
         rows: list[tuple[int, str, int]] = []
         if len(c) > 1:
             tok = c[1]
-            for i, m in enumerate(_SLP_ROW.finditer(str(tok)), start=1):
+            text = str(tok)
+
+            def where(offset: int) -> ast.Loc:
+                nl = text.rfind("\n", 0, offset)
+                return (tok.line + text.count("\n", 0, offset),
+                        offset - nl if nl >= 0 else tok.column + offset)
+
+            end = 0
+            for i, m in enumerate(_SLP_ROW.finditer(text), start=1):
+                gap = text[end:m.start()]
+                if gap.strip(" \t\r\n;") or (i > 1 and "\n" not in gap and ";" not in gap):
+                    raise Reject("a row of a straight-line program is `j op k` with op one of "
+                                 "+ - *, one row per line", where(end))
+                end = m.end()
                 j, op, k = int(m.group(1)[:12]), m.group(2), int(m.group(3)[:12])
                 if j >= i or k >= i:
-                    text = str(tok)
-                    nl = text.rfind("\n", 0, m.start())
-                    loc = (tok.line + text.count("\n", 0, m.start()),
-                           m.start() - nl if nl >= 0 else tok.column + m.start())
                     raise Reject(f"row {i} uses a{max(j, k)}, which is not defined before it "
-                                 f"(rows refer to a0 .. a{i - 1})", loc)
+                                 f"(rows refer to a0 .. a{i - 1})", where(m.start()))
                 rows.append((j, op, k))
+            if text[end:].strip() or end == 0:
+                raise Reject("a row of a straight-line program is `j op k` with op one of "
+                             "+ - *, one row per line", where(end))
         return ast.Block("slp", str(c[0]), [ast.Decl("rows", _loc(c[0]), {"rows": rows})],
                          _loc(c[0]))
 
@@ -335,6 +348,7 @@ def _location_of_offset(text: str, offset: int) -> ast.Loc:
     return (line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
+_WHITESPACE = re.compile(r"\s+")
 _BLOCK_START = re.compile(r"\b(instance|witness|reduction|refutation)\b")
 
 
@@ -356,7 +370,7 @@ def _canonical_blocks(text: str, blocks: list[ast.Block]) -> None:
     clean = _strip_comments(text)
     for block in blocks:
         begin, end = block_span(text, block, clean)
-        block.canonical = " ".join(clean[begin:end].split())
+        block.canonical = _WHITESPACE.sub(" ", clean[begin:end]).strip()
 
 
 def _strip_comments(text: str) -> str:
