@@ -42,6 +42,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 
+from . import shrink
 from .subset_sum_to_dnnt import (VARIANTS, _q, check_variant, domain_of, first_etr, integer,
                                  render)
 
@@ -302,9 +303,7 @@ def minimize(src: Csp, fails) -> Csp:
                 yield Csp(s.n, s.nvars, s.constraints, tuple(h))
         yield Csp(s.n, s.nvars, s.constraints, tuple(range(1, s.n + 1)))
 
-    changed = True
-    while changed:
-        changed = False
+    def candidates_of(src):
         candidates = []
         cs = src.constraints
         for i in range(len(cs)):
@@ -321,8 +320,6 @@ def minimize(src: Csp, fails) -> Csp:
         if src.n > 1:
             candidates += [c for a in range(1, src.n + 1) if (c := drop_symbol(src, a))]
         candidates += list(transpositions(src))
-        for c in candidates:
-            if len(c) < len(src) and fails(c):
-                src, changed = c, True
-                break
-    return src
+        return candidates
+
+    return shrink(src, fails, candidates_of)

@@ -43,6 +43,7 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
+from . import shrink
 from .subset_sum_to_dnnt import (VARIANTS, check_variant, conjuncts, domain_of, equation,
                                  first_etr, integer, render)
 
@@ -199,9 +200,7 @@ def minimize(src: ExactCover, fails) -> ExactCover:
         return ExactCover(s.n - 1, tuple(frozenset(shift(v) for v in t if v != u)
                                          for t in s.sets), s.k)
 
-    changed = True
-    while changed:
-        changed = False
+    def candidates_of(src):
         candidates = []
         for j in range(len(src.sets)):
             if len(src.sets) > 1:
@@ -214,8 +213,6 @@ def minimize(src: ExactCover, fails) -> ExactCover:
         candidates += [drop_element(src, u) for u in range(1, src.n + 1)]
         if src.k > 0:
             candidates.append(ExactCover(src.n, src.sets, src.k - 1))
-        for c in candidates:
-            if len(c) < len(src) and fails(c):
-                src, changed = c, True
-                break
-    return src
+        return candidates
+
+    return shrink(src, fails, candidates_of)

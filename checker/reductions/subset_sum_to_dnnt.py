@@ -40,6 +40,8 @@ import itertools
 from dataclasses import dataclass
 from fractions import Fraction
 
+from . import shrink
+
 VARIANTS = ("printed", "corrected")
 
 
@@ -302,9 +304,7 @@ def random_source(rng) -> SubsetSum:
 
 def minimize(src: SubsetSum, fails) -> SubsetSum:
     """Greedily drop items (adjusting nothing else), then shrink numbers towards 0."""
-    changed = True
-    while changed:
-        changed = False
+    def candidates_of(src):
         candidates = []
         for i in range(len(src.items)):
             if len(src.items) > 1:
@@ -318,8 +318,6 @@ def minimize(src: SubsetSum, fails) -> SubsetSum:
         for t in {0, src.target // 2}:
             if abs(t) < abs(src.target):
                 candidates.append(SubsetSum(src.items, t))
-        for c in candidates:
-            if len(c) < len(src) and fails(c):
-                src, changed = c, True
-                break
-    return src
+        return candidates
+
+    return shrink(src, fails, candidates_of)
