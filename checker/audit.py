@@ -12,7 +12,6 @@ A reduction module in `checker/reductions/` provides:
 from __future__ import annotations
 
 import random
-import sys
 from pathlib import Path
 from typing import Callable
 

@@ -7,7 +7,6 @@ are measured per case.  The table is recorded in docs/SOUNDNESS.md.
 """
 from __future__ import annotations
 
-import resource
 import subprocess
 import sys
 import tempfile

@@ -13,8 +13,7 @@ import sys
 from typing import Any, Callable
 
 from ..language import ast
-from ..language.elaborate import (UNSUPPORTED_CLAIM_KINDS, Elaborated, elaborate,
-                                  unknown_domains)
+from ..language.elaborate import Elaborated, elaborate, unknown_domains
 from ..language.parser import parse
 from ..problems import etr, slp, training
 from ..problems import reduction as correspondence
@@ -109,9 +108,6 @@ RULES = {"solves": _solves, "refutes": _refutes, "corresponds": _corresponds}
 
 def _judge(doc: Elaborated, claim: ast.Claim, statement: Statement, budget: Budget) -> Judgment:
     try:
-        if claim.kind in UNSUPPORTED_CLAIM_KINDS:
-            raise Decline(f"claims of kind {claim.kind!r} are not supported by this kernel yet",
-                          claim.loc)
         RULES[claim.kind](doc, claim, budget)
         return Judgment(statement, PROVED)
     except Reject as e:

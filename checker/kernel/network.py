@@ -17,7 +17,7 @@ from typing import Any
 from flint import fmpq, fmpq_mat
 
 from . import expr as X
-from .budget import Budget, Reject
+from .budget import Budget
 
 Batch = list  # list[fmpq_mat]: coordinates of a matrix of field elements
 

@@ -27,7 +27,6 @@ from . import ast
 
 BUILTIN_ACTIVATIONS = ("identity", "relu", "threshold")
 CLAIM_KINDS = {"solves": (2,), "refutes": (1, 2), "corresponds": (1,)}
-UNSUPPORTED_CLAIM_KINDS: tuple[str, ...] = ()
 
 
 @dataclass
@@ -478,8 +477,6 @@ def elaborate(doc: ast.Document, budget: Budget) -> Elaborated:
                      doc.claims_sections[1][1] if len(doc.claims_sections) > 1 else None)
     claims, loc = doc.claims_sections[0]
     for c in claims:
-        if c.kind in UNSUPPORTED_CLAIM_KINDS:
-            continue
         if c.kind not in CLAIM_KINDS:
             raise Reject(f"unknown claim {c.kind!r}", c.loc)
         if len(c.args) not in CLAIM_KINDS[c.kind]:

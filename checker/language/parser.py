@@ -12,7 +12,6 @@ from importlib import resources
 import lark
 from lark import Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
-from flint import fmpq
 
 from ..kernel.budget import Budget, Decline, Reject
 from . import ast
@@ -401,7 +400,7 @@ def parse(text: str, budget: Budget | None = None) -> ast.Document:
     except lark.exceptions.LarkError as e:
         raise _syntax_error(e, text) from None
     except RecursionError:
-        raise Reject(f"document nested too deeply", None) from None
+        raise Reject("document nested too deeply", None) from None
     body = [it for it in items if not (isinstance(it, tuple) and it[0] == "header")
             and not isinstance(it, Token)]
     claims_sections = []

@@ -86,8 +86,8 @@ def certificate(block_text: str, inst: TrainingInstance, solution: dict | None,
         lines.append(f"# refutation: the kernel replays the enumeration of all {size} "
                      f"parameter assignment(s) of {inst.name!r}")
         if size > REPLAY_HINT:
-            lines.append(f"# the replay evaluates every assignment exactly (of the order of 10^4 "
-                         f"per second); a large space may need --max-seconds above the default")
+            lines.append("# the replay evaluates every assignment exactly (of the order of 10^4 "
+                         "per second); a large space may need --max-seconds above the default")
         if size > DEFAULT_MAX_ENUMERATION:
             lines.append(f"# NOTE: {size} is over the default --max-enumeration of "
                          f"{DEFAULT_MAX_ENUMERATION}; the kernel will DECLINE this claim unless "

@@ -60,7 +60,6 @@ Details 002 omits or gets wrong, and what we do (see also the report in the modu
 from __future__ import annotations
 
 from math import lcm
-from operator import add
 from typing import Any
 
 from flint import fmpq
