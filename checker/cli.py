@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import signal
 import sys
 from pathlib import Path
@@ -213,6 +214,9 @@ def main(argv: list[str] | None = None) -> int:
         return check_files(args)
     except KeyboardInterrupt:
         print("nncert: interrupted", file=sys.stderr)
+        return USAGE_ERROR
+    except BrokenPipeError:            # the reader went away (e.g. `| head`): stop quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return USAGE_ERROR
 
 

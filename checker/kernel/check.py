@@ -19,6 +19,7 @@ from ..problems import etr, slp, training
 from ..problems import reduction as correspondence
 from .budget import Budget, Decline, KernelError, Reject
 from .claims import DECLINED, PROVED, REFUTED, Judgment, Statement, Verdict, settle
+from .composition import claim_key, derive
 
 SOLVES = {training.TrainingInstance: training.solves, etr.EtrInstance: etr.solves,
           slp.SlpInstance: slp.solves}
@@ -32,7 +33,7 @@ def sha256(text: str) -> str:
 
 def _subjects(doc: Elaborated, claim: ast.Claim) -> tuple[str, ...]:
     """The hashes a claim is about; a correspondence is also about its source and target."""
-    names = list(claim.args)
+    names = list(claim.args) + list(claim.via)
     if claim.kind == "corresponds" and names[0] in doc.reductions:
         red = doc.reductions[names[0]]
         names += [red.source, red.target]
@@ -106,9 +107,13 @@ def _corresponds(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
 RULES = {"solves": _solves, "refutes": _refutes, "corresponds": _corresponds}
 
 
-def _judge(doc: Elaborated, claim: ast.Claim, statement: Statement, budget: Budget) -> Judgment:
+def _judge(doc: Elaborated, claim: ast.Claim, statement: Statement, budget: Budget,
+           judged: dict[tuple, str]) -> Judgment:
     try:
-        RULES[claim.kind](doc, claim, budget)
+        if claim.via:
+            derive(doc, claim, judged)
+        else:
+            RULES[claim.kind](doc, claim, budget)
         return Judgment(statement, PROVED)
     except Reject as e:
         return Judgment(statement, REFUTED, e.reason, e.loc)
@@ -125,11 +130,13 @@ def check_text(text: str, budget: Budget | None = None) -> Verdict:
     gc.disable()          # a check builds millions of acyclic objects; cyclic GC only slows it
     try:
         doc = elaborate(parse(text, budget), budget)
-        claims, judgments = [], []
+        claims, judgments, judged = [], [], {}
         for c in doc.claims:
-            statement = Statement(c.kind, _subjects(doc, c), f"{c.kind}({', '.join(c.args)})")
+            text = f"{c.kind}({', '.join(c.args)})" + (f" via {', '.join(c.via)}" if c.via else "")
+            statement = Statement(c.kind, _subjects(doc, c), text)
             claims.append((statement, c.loc))
-            judgments.append(_judge(doc, c, statement, budget))
+            judgments.append(_judge(doc, c, statement, budget, judged))
+            judged.setdefault(claim_key(c), judgments[-1].status)
         return settle(claims, judgments)
     except Reject as e:
         return Verdict("REJECT", e.reason, e.loc)

@@ -156,6 +156,7 @@ class Claim:
     kind: str
     args: list[str]
     loc: Loc
+    via: list[str] = field(default_factory=list)   # a chain of reductions (derived claims)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from . import ast
 
 BUILTIN_ACTIVATIONS = ("identity", "relu", "threshold")
 CLAIM_KINDS = {"solves": (2,), "refutes": (1, 2), "corresponds": (1,)}
+DERIVABLE = {("solves", 2), ("refutes", 1)}       # the claims that may carry `via R1, R2, ...`
 
 
 @dataclass
@@ -50,32 +51,43 @@ class Elaborated:
 
 
 # ---- constants and polynomials -------------------------------------------------------------
-def check_polynomial(e: ast.Expr, what: str) -> None:
-    """Only + - * and powers with literal natural exponents; division only by a literal."""
+def check_polynomial(e: ast.Expr, what: str, invertible: frozenset = frozenset()) -> None:
+    """Only + - * and powers with literal natural exponents; division only by a literal.
+    A variable in `invertible` (an ETR variable declared `nonzero`) may also be a divisor and
+    take a negative integer exponent, so the expression is a Laurent polynomial in it."""
     t = type(e)
     if t in (ast.Num, ast.Var):
         return
     if t is ast.Sum:
         for s in e.terms:
-            check_polynomial(s, what)
+            check_polynomial(s, what, invertible)
     elif t is ast.Product:
         for op, f in zip(e.ops, e.factors):
-            if op == "/" and not (type(f) is ast.Num and f.value != 0):
-                raise Reject(f"{what} must be a polynomial: divide only by a non-zero number", f.loc)
-            check_polynomial(f, what)
+            if op == "/" and not ((type(f) is ast.Num and f.value != 0)
+                                  or (type(f) is ast.Var and f.name in invertible)):
+                raise Reject(f"{what} must be a polynomial: divide only by a non-zero number"
+                             + (" or a variable declared nonzero" if invertible else ""), f.loc)
+            check_polynomial(f, what, invertible)
     elif t is ast.Neg:
-        check_polynomial(e.arg, what)
+        check_polynomial(e.arg, what, invertible)
     elif t is ast.Pow:
-        if type(e.exp) is not ast.Num or e.exp.value.q != 1:
+        exp, negative = (e.exp.arg, True) if type(e.exp) is ast.Neg else (e.exp, False)
+        if type(exp) is ast.Num and exp.value < 0:
+            negative = True
+        if type(exp) is not ast.Num or exp.value.q != 1:
             raise Reject(f"{what} must be a polynomial: an exponent must be a natural-number "
-                         f"literal", e.exp.loc)
-        check_polynomial(e.base, what)
+                         f"literal" + (" or, on a nonzero variable, a negative integer literal"
+                                       if invertible else ""), e.exp.loc)
+        if negative and not (type(e.base) is ast.Var and e.base.name in invertible):
+            raise Reject(f"{what} must be a polynomial: a negative exponent needs a variable "
+                         f"declared nonzero as its base", e.exp.loc)
+        check_polynomial(e.base, what, invertible)
     elif t is ast.Cmp:
-        check_polynomial(e.left, what)
-        check_polynomial(e.right, what)
+        check_polynomial(e.left, what, invertible)
+        check_polynomial(e.right, what, invertible)
     elif t is ast.BoolOp:
         for a in e.args:
-            check_polynomial(a, what)
+            check_polynomial(a, what, invertible)
     else:
         raise Reject(f"{what} must be a polynomial: {type(e).__name__.lower()} is not allowed",
                      e.loc)
@@ -346,6 +358,7 @@ class _TrainingBuilder:
 def _etr(block: ast.Block, budget: Budget) -> EtrInstance:
     variables: list[str] = []
     domains: dict[str, list[fmpq] | None] = {}
+    nonzero: set[str] = set()
     formulas: list[ast.Expr] = []
     for d in block.decls:
         if d.kind == "var":
@@ -358,15 +371,18 @@ def _etr(block: ast.Block, budget: Budget) -> EtrInstance:
                     raise Reject(f"variable {name!r} is declared twice", loc)
                 variables.append(name)
                 domains[name] = values
+                if d.data.get("nonzero"):
+                    nonzero.add(name)
         else:
             formulas.append(d.data["body"])
     if not formulas:
         raise Reject(f"ETR instance {block.name!r} has no formula", block.loc)
     formula = formulas[0] if len(formulas) == 1 else ast.BoolOp("and", formulas, formulas[0].loc)
     for f in formulas:
-        check_polynomial(f, "an ETR formula")
+        check_polynomial(f, "an ETR formula", frozenset(nonzero))
         X.expect(f, X.Scope(frozenset(variables)), X.BOOL)
-    return EtrInstance(block.name, variables, domains, formula, block.canonical, block.loc)
+    return EtrInstance(block.name, variables, domains, formula, block.canonical, block.loc,
+                       frozenset(nonzero))
 
 
 def unknown_domains(inst: Any) -> dict[str, list[fmpq] | None]:
@@ -482,5 +498,8 @@ def elaborate(doc: ast.Document, budget: Budget) -> Elaborated:
         if len(c.args) not in CLAIM_KINDS[c.kind]:
             raise Reject(f"claim {c.kind} takes {' or '.join(map(str, CLAIM_KINDS[c.kind]))} "
                          f"name(s)", c.loc)
+        if c.via and (c.kind, len(c.args)) not in DERIVABLE:
+            raise Reject("only solves(T, W) and refutes(T) can be derived `via` reductions",
+                         c.loc)
     out.claims = claims
     return out

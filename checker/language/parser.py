@@ -209,6 +209,10 @@ class _Build(Transformer):
                                                "domain": ast.Domain("set", list(c[1:]),
                                                                     _loc(c[1]))})
 
+    def var_decl_nonzero(self, c):
+        return ast.Decl("var", _loc(c[0][0]), {"names": [(str(n), _loc(n)) for n in c[0]],
+                                               "domain": None, "nonzero": True})
+
     def proof(self, c):
         return ast.Decl(str(c[0]), _loc(c[0]), {"steps": list(c[1:])})
 
@@ -299,6 +303,9 @@ class _Build(Transformer):
 
     def claim(self, c):
         return ast.Claim(str(c[0]), [str(a) for a in c[1]], _loc(c[0]))
+
+    def claim_via(self, c):
+        return ast.Claim(str(c[0]), [str(a) for a in c[1]], _loc(c[0]), [str(r) for r in c[2]])
 
     def claims(self, c):
         return ("claims", list(c))

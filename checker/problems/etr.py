@@ -2,7 +2,11 @@
 (in)equalities?  A witness assigns every variable a real algebraic value; it solves the
 instance iff the formula evaluates to true, exactly.
 
-A variable may be restricted to a finite set (`var x in {0, 1};`), which makes the same
+A variable may be declared `nonzero` (it ranges over the non-zero reals); only such a variable
+may divide or take a negative exponent in the formula, which makes ETR-INV-EQ's combined
+constraints x^(±1) + y^(±1) − z^(±1) = 0 (003 §3.1) formulas of this problem.
+
+A variable may also be restricted to a finite set (`var x in {0, 1};`), which makes the same
 definition serve the finite source problems of the reductions (SUBSET SUM, EXACT COVER,
 2-CSP written as polynomial constraints over finite domains); such instances can be refuted
 by enumeration.
@@ -29,6 +33,7 @@ class EtrInstance:
     formula: ast.Expr                # a conjunction of the document's `formula` statements
     canonical: str
     loc: Location
+    nonzero: frozenset[str] = frozenset()    # variables ranging over the non-zero reals
 
 
 def solves(F: Any, inst: EtrInstance, assignment: dict, locs: dict, budget: Budget) -> None:
@@ -40,6 +45,8 @@ def solves(F: Any, inst: EtrInstance, assignment: dict, locs: dict, budget: Budg
         if values is not None and not (F.is_rational(assignment[v])
                                        and F.to_rational(assignment[v]) in values):
             raise Reject(f"the value of variable {v!r} is not in its domain", locs.get(v))
+        if v in inst.nonzero and F.is_zero(assignment[v]):
+            raise Reject(f"variable {v!r} is declared nonzero but its value is 0", locs.get(v))
     if not X.Evaluator(F, budget).value(inst.formula, assignment):
         raise Reject(f"the formula of {inst.name!r} is false at the witness", inst.formula.loc)
 
@@ -69,6 +76,10 @@ def refutes_by_identity(inst: EtrInstance, cert: ast.Block, budget: Budget) -> N
     g_j >= 0 (or > 0), the identity  -1 = sum_i c_i f_i + sigma_0 + sum_j g_j sigma_j,  each
     sigma a sum of lambda * q^2 with rational lambda >= 0, is impossible at a real solution
     (the right side is >= 0 there).  Checked as an exact polynomial identity."""
+    if inst.nonzero:
+        raise Decline("identity refutations of instances with nonzero variables are not "
+                      "supported in this version; refute a polynomial source and carry the "
+                      "refutation along a correspondence (`refutes(T) via R`)", cert.loc)
     ring = PolynomialRing(inst.variables)
     evaluator = X.Evaluator(ring, budget)
     scope = X.Scope(frozenset(inst.variables))

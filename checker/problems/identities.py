@@ -17,6 +17,15 @@ lowest terms; the direction holds if
 where C is an expression in x and in hyp[1], hyp[2], … (S's equations) with C(x, 0) = 0, so
 C(x, hyp(x)) is in the ideal.  Then at a real solution of S every goal vanishes.  Numerators
 that are identically zero need no step.  Backward is the same with T as premise and decode.
+
+ETR instances may declare `nonzero` variables and divide by them (ETR-INV-EQ).  As a premise,
+such an instance's hyp[i] is the numerator of its i-th equation (left − right as a rational
+function in lowest terms with a monic denominator, which is a product of non-zero variables),
+and its non-zero variables count as shown non-zero.  As a conclusion, the image of each of its
+non-zero variables must be shown non-zero: every goal's denominator then divides a product of
+values that are non-zero at the solution, so the goal vanishes iff its numerator does.  A
+polynomial counts as shown non-zero when it is a non-zero number times a product of powers of
+polynomials shown non-zero.
 """
 from __future__ import annotations
 
@@ -87,8 +96,17 @@ def hypotheses(inst: Any, ring: Any, env: dict, budget: Budget) -> list:
     return out
 
 
-def _monic(p):
-    return p if p.is_zero() else p / p.leading_coefficient()
+def _shown_nonzero(d, nonzero: list) -> bool:
+    """d is a non-zero number times a product of powers of the polynomials in `nonzero`."""
+    if d.is_zero():
+        return False
+    for f in nonzero:
+        while not d.is_constant():
+            quotient, remainder = divmod(d, f)
+            if not remainder.is_zero():
+                break
+            d = quotient
+    return d.is_constant()
 
 
 def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], steps: list,
@@ -96,7 +114,8 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
     """Every solution of `premise`, mapped by `maps`, solves `conclusion` (see module doc)."""
     names = unknowns(premise)
     polys = PolynomialRing(names)
-    hyps = hypotheses(premise, polys, polys.env(), budget)
+    rational = RationalFunctions(names)
+    hyps = [num for num, _den in hypotheses(premise, rational, rational.env(), budget)]
     hyp_names = {f"hyp[{i}]": h for i, h in enumerate(hyps, start=1)}
     zeros = {n: polys.from_rational(fmpq(0)) for n in hyp_names}
     scope = X.Scope(frozenset(names) | frozenset(hyp_names))
@@ -113,11 +132,10 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
         if poly(combo) != target:
             raise Reject(f"{direction}: the identity for {what} does not hold", where)
 
-    rational = RationalFunctions(names)
     image = {n: X.Evaluator(rational, budget).value(e, rational.env()) for n, e in maps.items()}
     goals = hypotheses(conclusion, rational, image, budget)
 
-    nonzero: list = []
+    nonzero: list = [polys.gens[v] for v in getattr(premise, "nonzero", ())]
     by_goal: dict[int, ast.Decl] = {}
     for step in steps:
         if step.kind == "nonzero":
@@ -126,7 +144,7 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
                 raise Reject(f"{direction}: a nonzero step for a constant is not needed", step.loc)
             in_ideal(d * poly(step.data["inverse"], zeros) - polys.from_rational(fmpq(1)),
                      step.data["by"], "a nonzero step", step.loc)
-            nonzero.append(_monic(d))
+            nonzero.append(d)
         else:
             k = step.data["goal"]
             if not 1 <= k <= len(goals):
@@ -136,9 +154,13 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
                 raise Reject(f"{direction}: goal {k} is justified twice", step.loc)
             by_goal[k] = step
     for n, value in image.items():
-        if not value[1].is_constant() and value[1] not in nonzero:
+        if not _shown_nonzero(value[1], nonzero):
             raise Reject(f"{direction}: the denominator of the map's value for {n!r} is not "
                          f"shown to be non-zero", loc)
+    for v in getattr(conclusion, "nonzero", ()):
+        if not _shown_nonzero(image[v][0], nonzero):
+            raise Reject(f"{direction}: {v!r} is nonzero in {conclusion.name!r}, but the map's "
+                         f"value for it is not shown to be non-zero", loc)
     for k, (num, _den) in enumerate(goals, start=1):
         budget.tick(1, loc)
         step = by_goal.get(k)
@@ -150,7 +172,7 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
         factor = polys.from_rational(fmpq(1))
         if step.data["times"] is not None:
             factor = poly(step.data["times"], zeros)
-            if factor.is_zero() or (not factor.is_constant() and _monic(factor) not in nonzero):
+            if not _shown_nonzero(factor, nonzero):
                 raise Reject(f"{direction}: the factor of goal {k} is not shown to be non-zero",
                              step.loc)
         in_ideal(factor * num, step.data["by"], f"goal {k}", step.loc)

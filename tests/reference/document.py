@@ -95,9 +95,7 @@ def value(e: ast.Expr, env: dict, point: tuple | None = None) -> Any:
             else:
                 if R.sign(v) == 0:
                     raise ValueError("division by zero")
-                if not R.is_rational_value(v):
-                    raise Unknown("division by an irrational number")
-                acc = acc * (1 / _rat(v))
+                acc = acc * (1 / _rat(v) if R.is_rational_value(v) else v.inverse())
         return acc
     if t is ast.Neg:
         return -value(e.arg, env, point)
@@ -113,9 +111,12 @@ def value(e: ast.Expr, env: dict, point: tuple | None = None) -> Any:
         if abs(k) > 10_000:
             raise Unknown("huge power")
         if k < 0:
-            if R.sign(base) == 0 or not R.is_rational_value(base):
-                raise Unknown("negative power")
-            return Fraction(1) / (_rat(base) ** -k)
+            if R.sign(base) == 0:
+                raise ValueError("division by zero")
+            if not R.is_rational_value(base):
+                base, k = base.inverse(), -k
+            else:
+                return Fraction(1) / (_rat(base) ** -k)
         acc = Fraction(1)
         for _ in range(k):
             acc = base * acc
@@ -305,6 +306,8 @@ def _training_holds(inst, assignment: dict) -> bool:
 def _etr_holds(inst, assignment: dict) -> bool:
     if set(assignment) != set(inst.variables):
         return False
+    if any(assignment[v] == 0 for v in inst.nonzero):
+        return False
     for v, dom in inst.domains.items():
         if dom is not None and not (R.is_rational_value(assignment[v]) and R.rational_value(
                 assignment[v]) in [Fraction(int(q.p), int(q.q)) for q in dom]):
@@ -376,7 +379,9 @@ def _equations(inst, env: dict) -> list:
                 atoms.append(e)
             else:
                 raise Unknown("not a conjunction of equations")
-        return [sympy.sympify(value(a.left, env) - value(a.right, env)) for a in atoms]
+        return [sympy.fraction(sympy.together(sympy.sympify(value(a.left, env)
+                                                             - value(a.right, env))))[0]
+                for a in atoms]
     if kind != "TrainingInstance" or any(n.act != "identity" for n in inst.neurons) \
             or inst.gamma != 0 or inst.loss.name == "custom":
         raise Unknown("not a polynomial system")
@@ -415,10 +420,17 @@ def _direction(premise, conclusion, maps: dict) -> bool:
     sym = _symbols(names)
     gens = list(sym.values())
     hyps = _equations(premise, sym)
+    for v in getattr(premise, "nonzero", ()):          # v != 0 on the premise: v * t_v = 1
+        t = sympy.Symbol(f"t_inverse_{sym[v]}")
+        hyps, gens = hyps + [sym[v] * t - 1], gens + [t]
     image = {n: sympy.together(sympy.sympify(value(e, sym))) for n, e in maps.items()}
     for v in image.values():
         den = sympy.fraction(v)[1]
         if not sympy.sympify(den).is_number and not _nonzero_on(hyps, gens, den):
+            return False
+    for v in getattr(conclusion, "nonzero", ()):
+        num = sympy.fraction(image[v])[0]
+        if not (sympy.sympify(num).is_number and num != 0) and not _nonzero_on(hyps, gens, num):
             return False
     for goal in _equations(conclusion, image):
         if not _vanishes_on(hyps, gens, sympy.fraction(sympy.together(goal))[0]):
@@ -464,7 +476,35 @@ def _psatz_holds(inst, cert) -> bool:
     return sympy.expand(total) == -1
 
 
-def _claim_holds(doc: ast.Document, el, claim, F) -> bool:
+def _chain_holds(doc: ast.Document, el, claim, F, before: list) -> bool:
+    """A derived claim: the chain connects and every premise is an earlier claim that holds."""
+    chain = [el.reductions.get(r) for r in claim.via]
+    if None in chain or any(a.target != b.source for a, b in zip(chain, chain[1:])) \
+            or chain[-1].target != claim.args[0]:
+        return False
+    earlier = {(c.kind, tuple(c.args), tuple(c.via)): c for c in before}
+    for r in claim.via:
+        c = earlier.get(("corresponds", (r,), ()))
+        if c is None or not _claim_holds(doc, el, c, F, []):
+            return False
+    start = chain[0].source
+    if claim.kind == "solves":
+        wit = el.witnesses.get(claim.args[1])
+        if wit is None or wit.target != start or ("solves", (start, wit.name), ()) not in earlier:
+            return False
+        values = _witness_values(doc, wit.name, F)
+        if not _holds(el.instances[start], values):
+            return False
+        for red in chain:                # semantically: carry the witness along the chain
+            values = {n: value(e, values) for n, e in red.encode.items()}
+        return _holds(el.instances[claim.args[0]], values)
+    refutations = [c for k, c in earlier.items() if k[0] == "refutes" and k[1][0] == start]
+    return any(_claim_holds(doc, el, c, F, before[:before.index(c)]) for c in refutations)
+
+
+def _claim_holds(doc: ast.Document, el, claim, F, before: list) -> bool:
+    if claim.via:
+        return _chain_holds(doc, el, claim, F, before)
     if claim.kind == "solves":
         inst = el.instances[claim.args[0]]
         wit = el.witnesses[claim.args[1]]
@@ -504,10 +544,10 @@ def reference_solves(text: str) -> bool | None:
         F = _field(doc)
         if not el.claims:
             return False
-        keys = [(c.kind, tuple(c.args)) for c in el.claims]
+        keys = [(c.kind, tuple(c.args), tuple(c.via)) for c in el.claims]
         if len(set(keys)) != len(keys):
             return False
-        return all(_claim_holds(doc, el, c, F) for c in el.claims)
+        return all(_claim_holds(doc, el, c, F, el.claims[:i]) for i, c in enumerate(el.claims))
     except Unknown:
         return None
     except (ValueError, KeyError, StopIteration, ZeroDivisionError):

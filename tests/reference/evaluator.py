@@ -308,6 +308,16 @@ class Alg:
 
     __rmul__ = __mul__
 
+    def inverse(self) -> "Alg":
+        """1/self by the extended Euclidean algorithm on (rep, m): s*rep + t*m = gcd = 1."""
+        if not self.rep:
+            raise ZeroDivisionError("inverse of 0")
+        r0, r1, s0, s1 = self.F.m, self.rep, [], [Fraction(1)]
+        while len(r1) > 1:
+            q, r = p_divmod(r0, r1)
+            r0, r1, s0, s1 = r1, r, s1, p_sub(s0, p_mul(q, s1))
+        return Alg(self.F, p_rem(p_scale(s1, 1 / r1[0]), self.F.m))
+
     def coeffs(self) -> list[Fraction]:
         return list(self.rep) + [Fraction(0)] * (self.F.degree - len(self.rep))
 
