@@ -8,6 +8,9 @@ A reduction module in `checker/reductions/` provides:
     certificate(src, variant, header="") -> str   source, target, maps and claims, as nncert text
     minimize(src, fails) -> src               a smaller src for which fails(src) still holds
     read_source(elaborated_document) -> src   the source instance of a document (for `reduce`)
+and optionally
+    violations(src, variant) -> list[str]     claims of the theorem about the target that the
+                                              kernel does not see (shape, data values, size)
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from typing import Callable
 from . import check
 from .reductions import posslp_to_dnnt
 from .reductions import csp2_to_dnnt, exact_cover_to_dnnt, subset_sum_to_dnnt
+from .reductions import eq_to_restricted, etr_inv_to_eq, etr_inv_to_nnt, restricted_to_nnt
 from .language.elaborate import elaborate
 from .language.parser import parse
 from .kernel.budget import Budget
@@ -25,7 +29,11 @@ from .kernel.budget import Budget
 REDUCTIONS = {"posslp-to-dnnt": posslp_to_dnnt,
               "subset-sum-to-dnnt": subset_sum_to_dnnt,
               "csp2-to-dnnt": csp2_to_dnnt,
-              "exact-cover-to-dnnt": exact_cover_to_dnnt}
+              "exact-cover-to-dnnt": exact_cover_to_dnnt,
+              "etr-inv-to-eq": etr_inv_to_eq,
+              "eq-to-restricted": eq_to_restricted,
+              "restricted-to-nnt": restricted_to_nnt,
+              "etr-inv-to-nnt": etr_inv_to_nnt}
 
 
 def audit(name: str, count: int, seed: int, variant: str, out: Path | None,
@@ -36,8 +44,11 @@ def audit(name: str, count: int, seed: int, variant: str, out: Path | None,
     rng = random.Random(seed)
     failures = []
 
+    violations = getattr(module, "violations", lambda src, variant: [])
+
     def fails(src) -> bool:
-        return check(module.certificate(src, variant)).status != "ACCEPT"
+        return (check(module.certificate(src, variant)).status != "ACCEPT"
+                or bool(violations(src, variant)))
 
     for n in range(1, count + 1):
         src = module.random_source(rng)
@@ -48,10 +59,12 @@ def audit(name: str, count: int, seed: int, variant: str, out: Path | None,
     if failures and out is not None:
         smallest = min((module.minimize(r, fails) for r in failures[:20]), key=len)
         verdict = check(module.certificate(smallest, variant))
+        broken = violations(smallest, variant)
         header = (f"# AUDIT COUNTEREXAMPLE -- {name}, variant {variant!r}: found by\n"
                   f"#   nncert audit {name} --variant {variant} --count {count} --seed {seed}\n"
-                  f"# The source and target do not correspond; the kernel says:\n"
-                  f"#   {verdict.status} {verdict.reason[:150]}")
+                  + (f"# The target breaks the theorem's claims: {'; '.join(broken)[:150]}\n"
+                     if broken else "")
+                  + f"# The kernel says:\n#   {verdict.status} {verdict.reason[:150]}")
         out.mkdir(parents=True, exist_ok=True)
         path = out / f"{name}-{variant}-seed{seed}.nnc"
         path.write_text(module.certificate(smallest, variant, header))

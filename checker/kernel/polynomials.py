@@ -86,13 +86,20 @@ class RationalFunctions(PolynomialRing):
     def from_rational(self, q: fmpq) -> tuple:
         return self.lift(super().from_rational(q))
 
+    # With both denominators 1 the result is already in lowest terms: no gcd needed.
     def add(self, a: tuple, b: tuple) -> tuple:
+        if a[1] == self.one and b[1] == self.one:
+            return (a[0] + b[0], self.one)
         return self.make(a[0] * b[1] + b[0] * a[1], a[1] * b[1])
 
     def sub(self, a: tuple, b: tuple) -> tuple:
+        if a[1] == self.one and b[1] == self.one:
+            return (a[0] - b[0], self.one)
         return self.make(a[0] * b[1] - b[0] * a[1], a[1] * b[1])
 
     def mul(self, a: tuple, b: tuple) -> tuple:
+        if a[1] == self.one and b[1] == self.one:
+            return (a[0] * b[0], self.one)
         return self.make(a[0] * b[0], a[1] * b[1])
 
     def neg(self, a: tuple) -> tuple:

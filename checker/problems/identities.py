@@ -86,7 +86,8 @@ def hypotheses(inst: Any, ring: Any, env: dict, budget: Budget) -> list:
             budget.tick(len(n.edges) + 1)
             acc = ring.from_rational(fmpq(0))
             for src, w in n.edges:
-                acc = ring.add(acc, ring.mul(weight(w), values[src]))
+                if not ring.is_zero(values[src]):        # most inputs of a point are 0
+                    acc = ring.add(acc, ring.mul(weight(w), values[src]))
             for b in n.biases:
                 acc = ring.add(acc, weight(b))
             values[n.name] = acc
