@@ -66,6 +66,9 @@ def certificate(src, variant: str, header: str = "") -> str:
         items.append(carried.witness[1])
         claims += [f"solves({s0}, {carried.witness[0]});",
                    f"solves(S3, {carried.witness[0]}) via R1, R2, R3;"]
+        draft = document("", [], items, claims)
+        items += travel(draft, final, s0, carried.witness[0])
+        claims += ["solves(S3, w3);", "solves(S3, w3b);", f"solves({s0}, w0b);"]
     if carried.refutation[0]:
         items.append(carried.refutation[1])
         claims += [f"refutes({s0}, {carried.refutation[0]});", "refutes(S3) via R1, R2, R3;"]
@@ -76,6 +79,63 @@ def certificate(src, variant: str, header: str = "") -> str:
                 f"neurons, 3 outputs, {len(final.points)} data points ({n} neurons "
                 f"besides the outputs)."]
     return document(header, comments, items, claims)
+
+
+def travel(text: str, final, s0: str, witness: str) -> list[str]:
+    """Witnesses travelling both ways, each checked at Level 1: w3 = the encoding of the
+    source's witness along R1, R2, R3; w3b = another fit of S3, from w3 by the symmetries of
+    Observations 4 and 5 (every hidden neuron's incoming weights ×2, outgoing ×1/2, bias 1,
+    output biases compensating); w0b = the decoding of w3b back along R3, R2, R1."""
+    from fractions import Fraction
+
+    from ..kernel import expr as X
+    from ..kernel.budget import Budget
+    from ..language.elaborate import elaborate
+    from ..language.parser import parse
+    budget = Budget().start()
+    doc = elaborate(parse(text, budget), budget)
+    F = doc.field
+    values = dict(doc.witnesses[witness].assignment)
+    ev = X.Evaluator(F, budget)
+    for name in ("R1", "R2", "R3"):
+        values = {n: ev.value(e, values) for n, e in doc.reductions[name].encode.items()}
+    w3 = dict(values)
+    two, half = F.from_rational(fmpq_of(2)), F.from_rational(fmpq_of(Fraction(1, 2)))
+    for (u, v), w in final.edges.items():
+        if v in final.hidden:
+            values[w] = F.mul(values[w], two)
+        elif u in final.hidden:
+            values[w] = F.mul(values[w], half)
+    one = F.from_rational(fmpq_of(1))
+    for n in final.hidden:
+        values[final.biases[n]] = one
+    for (u, v), w in final.edges.items():
+        if u in final.hidden:
+            b = final.biases[v]
+            values[b] = F.sub(values[b], values[w])
+    w3b = dict(values)
+    for name in ("R3", "R2", "R1"):
+        values = {n: ev.value(e, values) for n, e in doc.reductions[name].decode.items()}
+    return [_witness_text("w3", "S3", w3, F), _witness_text("w3b", "S3", w3b, F),
+            _witness_text("w0b", s0, values, F)]
+
+
+def fmpq_of(q):
+    from flint import fmpq
+    from fractions import Fraction
+    q = Fraction(q)
+    return fmpq(q.numerator, q.denominator)
+
+
+def _witness_text(name: str, target: str, values: dict, F) -> str:
+    def show(a) -> str:
+        if F.is_rational(a):
+            return _q(F.to_rational(a))
+        return " + ".join(f"({_q(c)})*{F.name}^{k}" for k, c in enumerate(F.components(a))
+                          if c != 0)
+    lines = [f"witness {name} for {target} {{"]
+    lines += [f"  {n} = {show(v)};" for n, v in values.items()]
+    return "\n".join(lines + ["}"])
 
 
 def read_source(doc) -> Carried:
