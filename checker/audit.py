@@ -17,7 +17,7 @@ from typing import Callable
 
 from . import check
 from .reductions import posslp_to_dnnt
-from .reductions import csp2_to_dnnt, exact_cover_to_dnnt, subset_sum_to_dnnt
+from .reductions import csp2_to_dnnt, dnnt_to_cnnt, exact_cover_to_dnnt, subset_sum_to_dnnt
 from .language.elaborate import elaborate
 from .language.parser import parse
 from .kernel.budget import Budget
@@ -25,7 +25,8 @@ from .kernel.budget import Budget
 REDUCTIONS = {"posslp-to-dnnt": posslp_to_dnnt,
               "subset-sum-to-dnnt": subset_sum_to_dnnt,
               "csp2-to-dnnt": csp2_to_dnnt,
-              "exact-cover-to-dnnt": exact_cover_to_dnnt}
+              "exact-cover-to-dnnt": exact_cover_to_dnnt,
+              "dnnt-to-cnnt": dnnt_to_cnnt}
 
 
 def audit(name: str, count: int, seed: int, variant: str, out: Path | None,
