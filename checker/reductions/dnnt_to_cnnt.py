@@ -303,10 +303,9 @@ def target(src: Dnnt, variant: str) -> Target:
         allv = [abs(v) for s in S.values() for v in s] + \
                [abs(ACTS[n.act][1](v)) for n in src.neurons for v in S[n.name]] + [Fraction(1)]
         bound = max(allv)
-        big = max(2 * M0, len(str(bound.numerator // bound.denominator)) + 1)
-        c = 10 ** big
-        nonzero = [v for v in allv if v != 0]
-        m_min = min(nonzero)
+        big = M0                                 # F_k = ±[f_k, M0·f_k] holds every w·f_k
+        c = bound.numerator // bound.denominator + 1     # f_k > every |s|, |σ(s)|, s ∈ S_v
+        m_min = min(v for v in allv if v != 0)
         Q = int(big * c / m_min) + 2
         f = [c * Q ** e for e in mian_chowla(len(ps))]
         penalty = max(src.gamma, 0) + 2
@@ -485,6 +484,15 @@ def read_source(doc) -> Dnnt:
 
 
 def random_source(rng) -> Dnnt:
+    """A random source with M_0 <= 60 (see `_random_source`): the printed f(e, i) > 10^(2·M_0)
+    has 2·M_0 digits, so larger numbers make instances the kernel cannot check in budget."""
+    while True:
+        src = _random_source(rng)
+        if m0(src) <= 60:
+            return src
+
+
+def _random_source(rng) -> Dnnt:
     """Small layered instances over the paper's assumptions: integer sets with negative
     values, 0 and singletons, occasionally large numbers; relu, identity, threshold and custom
     activations (all map 0 to 0); d = 1 or 2; one or two layers; planted YES-instances."""
@@ -502,7 +510,7 @@ def random_source(rng) -> Dnnt:
                       tuple(values() for _ in xs), values()) for i in range(1, n1 + 1)]
     if two:
         for i in range(1, rng.randint(1, 2) + 1):
-            srcs = tuple(n.name for n in neurons if rng.random() < 0.8) or (neurons[0].name,)
+            srcs = tuple(n.name for n in neurons[:n1] if rng.random() < 0.8) or (neurons[0].name,)
             neurons.append(Neuron(f"o{i}", rng.choice(list(ACTS)), srcs,
                                   tuple(values() for _ in srcs), values()))
     src = Dnnt(d, tuple(neurons), rng.choice(LOSSES), rng.choice((0, 0, 1, 2)), ())
