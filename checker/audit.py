@@ -20,7 +20,7 @@ from typing import Callable
 
 from . import check
 from .reductions import posslp_to_dnnt
-from .reductions import csp2_to_dnnt, exact_cover_to_dnnt, subset_sum_to_dnnt
+from .reductions import csp2_to_dnnt, dnnt_to_cnnt, exact_cover_to_dnnt, subset_sum_to_dnnt
 from .reductions import eq_to_restricted, etr_inv_to_eq, etr_inv_to_nnt, restricted_to_nnt
 from .language.elaborate import elaborate
 from .language.parser import parse
@@ -33,7 +33,8 @@ REDUCTIONS = {"posslp-to-dnnt": posslp_to_dnnt,
               "etr-inv-to-eq": etr_inv_to_eq,
               "eq-to-restricted": eq_to_restricted,
               "restricted-to-nnt": restricted_to_nnt,
-              "etr-inv-to-nnt": etr_inv_to_nnt}
+              "etr-inv-to-nnt": etr_inv_to_nnt,
+              "dnnt-to-cnnt": dnnt_to_cnnt}
 
 
 def audit(name: str, count: int, seed: int, variant: str, out: Path | None,

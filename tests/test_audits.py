@@ -24,9 +24,12 @@ def slp_value(steps):
 
 
 # certificates written by `nncert audit`: the claimed correspondence fails, so they are REJECTED
-AUDIT_RUNS = {"posslp-to-dnnt-printed-seed0.nnc", "csp2-to-dnnt-printed-seed0.nnc"}
+AUDIT_RUNS = {"posslp-to-dnnt-printed-seed0.nnc", "csp2-to-dnnt-printed-seed0.nnc",
+              "dnnt-to-cnnt-printed-seed0.nnc", "002_thm12_printed_backward.nnc"}
 # the failing claim of each run's certificate (default: the forced weights of posslp-to-dnnt)
-AUDIT_RUN_REASONS = {"csp2-to-dnnt-printed-seed0.nnc": "corresponds(R): backward direction fails"}
+AUDIT_RUN_REASONS = {"csp2-to-dnnt-printed-seed0.nnc": "corresponds(R): backward direction fails",
+                     "dnnt-to-cnnt-printed-seed0.nnc": "solves(J, thj)",
+                     "002_thm12_printed_backward.nnc": "solves(I, bi1)"}
 
 
 # 002 Thm 1.6 as printed: the DP ignores second-layer parameters; the certificate shows a
