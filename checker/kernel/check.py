@@ -123,9 +123,10 @@ def _equal(doc: Elaborated, claim: ast.Claim, budget: Budget) -> Any:
     if len(claim.args) == 2:
         right = program(claim.args[1])
     else:
-        net, wit = _instance(doc, claim.args[1], claim), _witness(doc, claim, *claim.args[1:])
+        net = _instance(doc, claim.args[1], claim)
         if not isinstance(net, training.TrainingInstance):
             raise Reject(f"{claim.args[1]!r} is not a training instance", claim.loc)
+        wit = _witness(doc, claim, *claim.args[1:])
         right = circuits.from_network(doc.field, net, wit.assignment, wit.locs, budget, claim.loc)
     return fingerprint.equal(left, right, budget, fingerprint.randomness(budget.seed), claim.loc)
 
