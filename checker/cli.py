@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="largest case enumeration (default %(default)s)")
     c.add_argument("--max-degree", type=int, default=B.DEFAULT_MAX_DEGREE, metavar="N",
                    help="largest degree of a field polynomial (default %(default)s)")
+    c.add_argument("--max-prime-bits", type=int, default=B.DEFAULT_MAX_PRIME_BITS, metavar="N",
+                   help="largest fingerprint prime, in bits (default %(default)s); equal claims "
+                   "needing larger primes DECLINE")
     c.add_argument("--seed", type=int, default=None, metavar="N",
                    help="seed of the kernel's random fingerprint primes, for reproducible runs "
                    "(default: fresh os randomness)")
@@ -136,7 +139,8 @@ def check_files(args: argparse.Namespace) -> int:
             continue
         budget = Budget(max_bits=args.max_bits, max_seconds=args.max_seconds,
                         max_enumeration=args.max_enumeration, max_degree=args.max_degree,
-                        max_steps=args.max_steps, seed=args.seed)
+                        max_steps=args.max_steps, max_prime_bits=args.max_prime_bits,
+                        seed=args.seed)
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.alarm(max(1, int(args.max_seconds) + 5))
         try:
@@ -222,7 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         return _audit(args)
     if args.command == "solve":
         return _solve(args)
-    if args.max_bits < 1 or args.max_seconds <= 0 or args.max_enumeration < 0:
+    if args.max_bits < 1 or args.max_seconds <= 0 or args.max_enumeration < 0 \
+            or args.max_prime_bits < 1:
         print("nncert: budgets must be positive", file=sys.stderr)
         return USAGE_ERROR
     try:

@@ -48,6 +48,7 @@ DEFAULT_MAX_SECONDS = 60.0
 DEFAULT_MAX_ENUMERATION = 1_000_000
 DEFAULT_MAX_DEGREE = 400           # degree of a field's defining polynomial
 DEFAULT_MAX_STEPS = 50_000_000     # elementary evaluation steps (expression nodes, entries)
+DEFAULT_MAX_PRIME_BITS = 1 << 13   # fingerprint primes; a test of one 8192-bit prime takes ~0.4 s
 
 
 @dataclass
@@ -60,6 +61,7 @@ class Budget:
     max_enumeration: int = DEFAULT_MAX_ENUMERATION
     max_degree: int = DEFAULT_MAX_DEGREE
     max_steps: int = DEFAULT_MAX_STEPS
+    max_prime_bits: int = DEFAULT_MAX_PRIME_BITS
     seed: int | None = None        # of the kernel's random choices (fingerprints); None: os
     deadline: float = field(default=float("inf"), repr=False)
     steps: int = field(default=0, repr=False)

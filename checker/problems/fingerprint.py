@@ -32,7 +32,11 @@ whether two circuits have the same value:
     drawn independently (residues compared modulo their product) all fail with probability
     ≤ e^t.  `choose` picks t = 1 (t primes of k′ bits need t·k′ ≳ t·log₂B + 64 bits, one prime
     log₂B + 64 + O(log log B): one prime is the cheapest modulus) and the least k ≥ 32 with
-    e ≤ 2^(−64); k is capped by `--max-bits` (DECLINE when the bound is unreachable within it).
+    e ≤ 2^(−64); k is capped by `--max-prime-bits` (default 8192; DECLINE when the bound is
+    unreachable within it, decided from the sizes alone before any prime is drawn).  The cap
+    also bounds the time of one uninterruptible primality test (gmpy2 calls cannot be stopped
+    by the time budget): values of more than about 2^8100 bits (e.g. squaring chains of more
+    than ~8100 rows) are DECLINED.
 * **Randomness.**  `Budget.seed` None: `random.SystemRandom` (os.urandom), the bound holds as
   stated.  A seed: `random.Random(seed)`, reproducible; the bound then assumes the seed was
   chosen independently of the document.  The verdict says which.
@@ -87,7 +91,7 @@ def sizes(c: Circuit, budget: Budget, loc: Location, limit: int) -> tuple[int, i
             if s.bit_length() > limit:
                 raise Decline(f"row {i}'s value may have about 2^{s.bit_length() - 1} bits; a "
                               f"fingerprint would need primes of more than {limit} bits "
-                              f"(--max-bits)", loc)
+                              f"(--max-prime-bits)", loc)
         if i & 1023 == 0:
             budget.tick(1024, loc)
         bits.append(s)
@@ -150,7 +154,7 @@ def choose(B: int, target: int, max_bits: int, loc: Location = None) -> Plan:
             return Plan(k, 1, r, e)
         k += 1
     raise Decline(f"a fingerprint with error at most 2^-{target} for values of up to {B} bits "
-                  f"needs primes of more than {max_bits} bits (--max-bits)", loc)
+                  f"needs primes of more than {max_bits} bits (--max-prime-bits)", loc)
 
 
 # ---- drawing primes --------------------------------------------------------------------------
@@ -192,14 +196,14 @@ def equal(left: Circuit, right: Circuit, budget: Budget, rng: random.Random,
           loc: Location = None, target: int = TARGET_BITS) -> fmpq | None:
     """Return None if the values are equal (exact), or an error bound e: the values are equal
     except with probability ≤ e.  Reject if they differ (always an exact disproof)."""
-    sl, tl = sizes(left, budget, loc, budget.max_bits)
-    sr, tr = sizes(right, budget, loc, budget.max_bits)
+    sl, tl = sizes(left, budget, loc, budget.max_prime_bits)
+    sr, tr = sizes(right, budget, loc, budget.max_prime_bits)
     if max(tl, tr) <= EXACT_BITS:
         a, b = residue(left, None, budget, loc), residue(right, None, budget, loc)
         if a != b:
             raise Reject(f"the values differ ({a} and {b})", loc)
         return None
-    plan = choose(max(sl, sr) + 1, target, budget.max_bits, loc)
+    plan = choose(max(sl, sr) + 1, target, budget.max_prime_bits, loc)
     m = 1
     for _ in range(plan.t):
         m *= random_prime(plan.k, plan.rounds, rng, budget, loc)
