@@ -231,7 +231,7 @@ def test_over_budget_prime_declines():
     v = checker.check(doc(squaring(80), squaring(80)), Budget(max_prime_bits=100))
     assert v.status == "DECLINE" and "more than 100 bits (--max-prime-bits)" in v.reason
     v = checker.check(doc(squaring(10 ** 5), squaring(10 ** 5)))       # decided from sizes
-    assert v.status == "DECLINE" and "primes of more than 8192 bits" in v.reason
+    assert v.status == "DECLINE" and "primes of more than 4096 bits" in v.reason
 
 
 # ---- verdicts: never mixed silently ----------------------------------------------------------

@@ -48,7 +48,7 @@ DEFAULT_MAX_SECONDS = 60.0
 DEFAULT_MAX_ENUMERATION = 1_000_000
 DEFAULT_MAX_DEGREE = 400           # degree of a field's defining polynomial
 DEFAULT_MAX_STEPS = 50_000_000     # elementary evaluation steps (expression nodes, entries)
-DEFAULT_MAX_PRIME_BITS = 1 << 13   # fingerprint primes; a test of one 8192-bit prime takes ~0.4 s
+DEFAULT_MAX_PRIME_BITS = 1 << 12   # fingerprint primes (drawing an 8066-bit one took 88 s)
 
 
 @dataclass

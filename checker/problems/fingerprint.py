@@ -32,11 +32,13 @@ whether two circuits have the same value:
     drawn independently (residues compared modulo their product) all fail with probability
     ≤ e^t.  `choose` picks t = 1 (t primes of k′ bits need t·k′ ≳ t·log₂B + 64 bits, one prime
     log₂B + 64 + O(log log B): one prime is the cheapest modulus) and the least k ≥ 32 with
-    e ≤ 2^(−64); k is capped by `--max-prime-bits` (default 8192; DECLINE when the bound is
+    e ≤ 2^(−64); k is capped by `--max-prime-bits` (default 4096; DECLINE when the bound is
     unreachable within it, decided from the sizes alone before any prime is drawn).  The cap
     also bounds the time of one uninterruptible primality test (gmpy2 calls cannot be stopped
-    by the time budget): values of more than about 2^8100 bits (e.g. squaring chains of more
-    than ~8100 rows) are DECLINED.
+    by the time budget) and of drawing the prime (~k³): values of more than about 2^4000 bits
+    (e.g. squaring chains of more than ~4000 rows) are DECLINED.  This is inherent to the
+    bound, not to the code: D may have 2^B/(k−1) prime factors of k bits, so a meaningful
+    prime needs k > log₂ B.
 * **Randomness.**  `Budget.seed` None: `random.SystemRandom` (os.urandom), the bound holds as
   stated.  A seed: `random.Random(seed)`, reproducible; the bound then assumes the seed was
   chosen independently of the document.  The verdict says which.
