@@ -26,8 +26,11 @@ Check nncert certificates exactly.  Each FILE is a document in the nncert langua
 file only if every claim in it is proved with exact arithmetic.
 
 verdict line:  ACCEPT|REJECT|DECLINE <file> <sha256 of the file> <summary>
-               (REJECT and DECLINE give line:col and one sentence saying why)
-exit status:   0 every file accepted; 1 some file rejected (a malformed file is rejected);
+               (REJECT and DECLINE give line:col and one sentence saying why; an ACCEPT
+               that rests on `equal` claims decided by random fingerprints has the summary
+               `probabilistic: error <= 2^-E (seed S | fresh os randomness): ...`)
+exit status:   0 every file accepted (exactly, or probabilistically as marked; with --exact a
+               probabilistic accept is a DECLINE); 1 some file rejected (a malformed file is rejected);
                2 none rejected but some declined (over budget, or a rule not supported);
                3 usage or I/O error.  Never 0 on a timeout or a crash.
 """
@@ -57,6 +60,14 @@ def _parser() -> argparse.ArgumentParser:
                    help="largest case enumeration (default %(default)s)")
     c.add_argument("--max-degree", type=int, default=B.DEFAULT_MAX_DEGREE, metavar="N",
                    help="largest degree of a field polynomial (default %(default)s)")
+    c.add_argument("--max-prime-bits", type=int, default=B.DEFAULT_MAX_PRIME_BITS, metavar="N",
+                   help="largest fingerprint prime, in bits (default %(default)s); equal claims "
+                   "needing larger primes DECLINE")
+    c.add_argument("--seed", type=int, default=None, metavar="N",
+                   help="seed of the kernel's random fingerprint primes, for reproducible runs "
+                   "(default: fresh os randomness)")
+    c.add_argument("--exact", action="store_true",
+                   help="accept only exact proofs: a probabilistic accept becomes a DECLINE")
     c.add_argument("--max-steps", type=int, default=B.DEFAULT_MAX_STEPS, metavar="N",
                    help="largest number of evaluation steps (default %(default)s)")
     r = sub.add_parser("reduce", help="run a reduction on a source instance (untrusted producer)",
@@ -96,7 +107,8 @@ def _line(source: Source, v: Verdict) -> str:
     where = f"{v.loc[0]}:{v.loc[1]} " if v.loc else ""
     if v.status == "ACCEPT":
         detail = "; ".join(s.text for s in v.claims)
-        return f"ACCEPT {source.origin} {source.sha256} {len(v.claims)} claim(s): {detail}"
+        mark = f"{v.guarantee()}: " if v.probabilistic else ""
+        return f"ACCEPT {source.origin} {source.sha256} {mark}{len(v.claims)} claim(s): {detail}"
     return f"{v.status} {source.origin} {source.sha256} {where}{v.reason}"
 
 
@@ -105,6 +117,10 @@ def _json(source: Source, v: Verdict) -> str:
         "verdict": v.status, "file": source.origin, "sha256": source.sha256,
         "reason": v.reason, "line": v.loc[0] if v.loc else None,
         "column": v.loc[1] if v.loc else None,
+        "guarantee": v.guarantee() if v.status == "ACCEPT" else None,
+        "probabilistic": v.probabilistic,
+        "error_bound": None if v.error is None else str(v.error),
+        "randomness": v.randomness or None,
         "claims": [{"claim": s.text, "kind": s.kind, "subjects_sha256": list(s.subjects)}
                    for s in v.claims]})
 
@@ -124,7 +140,8 @@ def check_files(args: argparse.Namespace) -> int:
             continue
         budget = Budget(max_bits=args.max_bits, max_seconds=args.max_seconds,
                         max_enumeration=args.max_enumeration, max_degree=args.max_degree,
-                        max_steps=args.max_steps)
+                        max_steps=args.max_steps, max_prime_bits=args.max_prime_bits,
+                        seed=args.seed)
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.alarm(max(1, int(args.max_seconds) + 5))
         try:
@@ -133,6 +150,9 @@ def check_files(args: argparse.Namespace) -> int:
             verdict = Verdict("DECLINE", e.reason, e.loc)
         finally:
             signal.alarm(0)
+        if args.exact and verdict.probabilistic:
+            verdict = Verdict("DECLINE", f"the acceptance is {verdict.guarantee()}, not exact "
+                              f"(--exact)", None, verdict.claims)
         print(_json(source, verdict) if args.json else _line(source, verdict), flush=True)
         code = EXIT[verdict.status]
         if worst != USAGE_ERROR and (code == 1 or (code == 2 and worst == 0)):
@@ -207,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
         return _audit(args)
     if args.command == "solve":
         return _solve(args)
-    if args.max_bits < 1 or args.max_seconds <= 0 or args.max_enumeration < 0:
+    if args.max_bits < 1 or args.max_seconds <= 0 or args.max_enumeration < 0 \
+            or args.max_prime_bits < 1:
         print("nncert: budgets must be positive", file=sys.stderr)
         return USAGE_ERROR
     try:

@@ -26,6 +26,13 @@ from typing import Iterator
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "certificates" / "examples"
+# Level-2 chains with hundreds of unknowns are beyond the sympy reference's Groebner bases;
+# tests/test_etr_inv_chain.py mutates them with targeted, meaning-changing mutations instead.
+BEYOND_REFERENCE = ("003_thm2_",)
+
+
+def examples() -> list[Path]:
+    return sorted(p for p in EXAMPLES.glob("*.nnc") if not p.name.startswith(BEYOND_REFERENCE))
 
 NUMBER = re.compile(r"(?<![A-Za-z_\[\]0-9.])[0-9]+(?:\.[0-9]+)?(?:/[0-9]+)?(?![0-9A-Za-z_])")
 INDEX = re.compile(r"\[([0-9]+)\]")
@@ -170,7 +177,8 @@ def _bound(text: str, verdict) -> bool:
     from checker.language.parser import parse
     blocks = {b.name: b.canonical for b in parse(text).items if hasattr(b, "canonical")}
     for statement in verdict.claims:
-        names = re.findall(r"[A-Za-z_][A-Za-z_0-9]*", statement.text)[1:]
+        names = [n for n in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", statement.text)[1:]
+                 if n != "via"]
         expected = [hashlib.sha256(blocks[n].encode()).hexdigest() for n in names]
         if list(statement.subjects[:len(expected)]) != expected:
             return False
@@ -184,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=None)
     ap.add_argument("--seed", type=int, default=0)
     args = ap.parse_args(argv)
-    paths = args.files or sorted(EXAMPLES.glob("*.nnc"))
+    paths = args.files or examples()
     result = run(paths, args.sample, args.seed)
     c = result["counts"]
     print(f"files {len(paths)}  mutants {c['mutants']}  rejected {c['rejected']}  "

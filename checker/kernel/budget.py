@@ -48,17 +48,21 @@ DEFAULT_MAX_SECONDS = 60.0
 DEFAULT_MAX_ENUMERATION = 1_000_000
 DEFAULT_MAX_DEGREE = 400           # degree of a field's defining polynomial
 DEFAULT_MAX_STEPS = 50_000_000     # elementary evaluation steps (expression nodes, entries)
+DEFAULT_MAX_PRIME_BITS = 1 << 12   # fingerprint primes (drawing an 8066-bit one took 88 s)
 
 
 @dataclass
 class Budget:
-    """Limits of one check.  `deadline` is set when the check starts."""
+    """Limits of one check.  `deadline` is set when the check starts.  `seed` is not a limit
+    but a parameter of the check: where its random choices come from (`fingerprint`)."""
 
     max_bits: int = DEFAULT_MAX_BITS
     max_seconds: float = DEFAULT_MAX_SECONDS
     max_enumeration: int = DEFAULT_MAX_ENUMERATION
     max_degree: int = DEFAULT_MAX_DEGREE
     max_steps: int = DEFAULT_MAX_STEPS
+    max_prime_bits: int = DEFAULT_MAX_PRIME_BITS
+    seed: int | None = None        # of the kernel's random choices (fingerprints); None: os
     deadline: float = field(default=float("inf"), repr=False)
     steps: int = field(default=0, repr=False)
 

@@ -7,6 +7,7 @@ and an unexpected internal error a DECLINE that says so (never an ACCEPT).
 """
 from __future__ import annotations
 
+import dataclasses
 import gc
 import hashlib
 import sys
@@ -15,7 +16,7 @@ from typing import Any, Callable
 from ..language import ast
 from ..language.elaborate import Elaborated, elaborate, unknown_domains
 from ..language.parser import parse
-from ..problems import etr, slp, training
+from ..problems import circuits, etr, fingerprint, slp, training
 from ..problems import reduction as correspondence
 from .budget import Budget, Decline, KernelError, Reject
 from .claims import DECLINED, PROVED, REFUTED, Judgment, Statement, Verdict, settle
@@ -54,8 +55,8 @@ def _instance(doc: Elaborated, name: str, claim: ast.Claim) -> Any:
     return inst
 
 
-def _solves(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
-    inst_name, wit_name = claim.args
+def _witness(doc: Elaborated, claim: ast.Claim, inst_name: str, wit_name: str) -> Any:
+    """The witness `wit_name`, checked to be for `inst_name` and to assign only its unknowns."""
     inst, wit = _instance(doc, inst_name, claim), doc.witnesses.get(wit_name)
     if wit is None:
         raise Reject(f"{wit_name!r} is not a witness", claim.loc)
@@ -65,6 +66,12 @@ def _solves(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
     if extra:
         raise Reject(f"the witness assigns {extra[0]!r}, which {inst_name!r} does not have",
                      wit.locs[extra[0]])
+    return wit
+
+
+def _solves(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
+    inst_name, wit_name = claim.args
+    inst, wit = _instance(doc, inst_name, claim), _witness(doc, claim, inst_name, wit_name)
     SOLVES[type(inst)](doc.field, inst, wit.assignment, wit.locs, budget)
 
 
@@ -104,17 +111,39 @@ def _corresponds(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
                                unknown_domains(target), holds(source), holds(target), budget)
 
 
-RULES = {"solves": _solves, "refutes": _refutes, "corresponds": _corresponds}
+def _equal(doc: Elaborated, claim: ast.Claim, budget: Budget) -> Any:
+    """equal(P, Q): two programs' values; equal(P, N, W): P's value and N's output under W.
+    Returns the error bound of a probabilistic proof (None: exact); see fingerprint.py."""
+    def program(name: str) -> fingerprint.Circuit:
+        inst = _instance(doc, name, claim)
+        if not isinstance(inst, slp.SlpInstance):
+            raise Reject(f"{name!r} is not a straight-line program", claim.loc)
+        return circuits.from_slp(inst)
+
+    left = program(claim.args[0])
+    if len(claim.args) == 2:
+        right = program(claim.args[1])
+    else:
+        net = _instance(doc, claim.args[1], claim)
+        if not isinstance(net, training.TrainingInstance):
+            raise Reject(f"{claim.args[1]!r} is not a training instance", claim.loc)
+        wit = _witness(doc, claim, *claim.args[1:])
+        right = circuits.from_network(doc.field, net, wit.assignment, wit.locs, budget, claim.loc)
+    return fingerprint.equal(left, right, budget, fingerprint.randomness(budget.seed), claim.loc)
+
+
+RULES = {"solves": _solves, "refutes": _refutes, "corresponds": _corresponds, "equal": _equal}
 
 
 def _judge(doc: Elaborated, claim: ast.Claim, statement: Statement, budget: Budget,
            judged: dict[tuple, str]) -> Judgment:
     try:
         if claim.via:
-            derive(doc, claim, judged)
+            derive(doc, claim, judged)      # premises are exact claims: no error bound
+            error = None
         else:
-            RULES[claim.kind](doc, claim, budget)
-        return Judgment(statement, PROVED)
+            error = RULES[claim.kind](doc, claim, budget)     # None, or a probabilistic bound
+        return Judgment(statement, PROVED, error=error)
     except Reject as e:
         return Judgment(statement, REFUTED, e.reason, e.loc)
     except Decline as e:
@@ -137,7 +166,11 @@ def check_text(text: str, budget: Budget | None = None) -> Verdict:
             claims.append((statement, c.loc))
             judgments.append(_judge(doc, c, statement, budget, judged))
             judged.setdefault(claim_key(c), judgments[-1].status)
-        return settle(claims, judgments)
+        verdict = settle(claims, judgments)
+        if verdict.probabilistic:
+            source = ("fresh os randomness" if budget.seed is None else f"seed {budget.seed}")
+            verdict = dataclasses.replace(verdict, randomness=source)
+        return verdict
     except Reject as e:
         return Verdict("REJECT", e.reason, e.loc)
     except Decline as e:

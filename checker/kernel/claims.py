@@ -8,10 +8,16 @@ subjects, with the judgments the kernel produced, and gives the verdict.
 A claim is accepted only if a judgment with exactly the same kind and the same subject hashes
 proves it.  No claims, a repeated claim, a claim without its judgment and a judgment that
 answers no claim all reject: they mean the certificate or the glue is wrong.
+
+A judgment may be probabilistic (an `equal` claim decided by fingerprints): it carries `error`,
+an exact upper bound on the probability that it is wrong.  The verdict on several claims then
+carries the sum of these bounds (the union bound: the probability that any of them is wrong),
+so an acceptance is exact only if every judgment behind it is.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .budget import Location
 
@@ -36,6 +42,7 @@ class Judgment:
     status: str               # PROVED | REFUTED | DECLINED
     reason: str = ""
     loc: Location = None
+    error: Any = None         # None: exact; else an fmpq bounding the probability it is wrong
 
 
 @dataclass(frozen=True)
@@ -44,6 +51,22 @@ class Verdict:
     reason: str = ""
     loc: Location = None
     claims: tuple[Statement, ...] = ()
+    error: Any = None         # ACCEPT only: None exact, else an fmpq bound on P(wrong accept)
+    randomness: str = ""      # where the kernel's random choices came from, if it made any
+
+    @property
+    def probabilistic(self) -> bool:
+        return self.error is not None
+
+    def guarantee(self) -> str:
+        """'exact', or 'probabilistic: error <= 2^-E (randomness)' with e <= 2^-E."""
+        if self.error is None:
+            return "exact"
+        e = self.error
+        bits = int(e.q // e.p).bit_length() - 1 if e > 0 else None
+        bound = "0" if bits is None else f"2^-{bits}" if bits > 0 else str(e)
+        return f"probabilistic: error <= {bound}" + (f" ({self.randomness})"
+                                                      if self.randomness else "")
 
 
 def settle(claims: list[tuple[Statement, Location]], judgments: list[Judgment]) -> Verdict:
@@ -64,7 +87,7 @@ def settle(claims: list[tuple[Statement, Location]], judgments: list[Judgment]) 
         if j.statement.key() in by_key:
             return Verdict("REJECT", f"two judgments of {j.statement.text}", j.loc, statements)
         by_key[j.statement.key()] = j
-    declined = None
+    declined, error = None, None
     for s, loc in claims:
         j = by_key.get(s.key())
         if j is None:
@@ -77,4 +100,6 @@ def settle(claims: list[tuple[Statement, Location]], judgments: list[Judgment]) 
                                            statements)
         elif j.status != PROVED:
             return Verdict("REJECT", f"claim {s.text} has no decision", loc, statements)
-    return declined or Verdict("ACCEPT", "", None, statements)
+        elif j.error is not None:
+            error = j.error if error is None else error + j.error
+    return declined or Verdict("ACCEPT", "", None, statements, error)

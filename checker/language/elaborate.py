@@ -26,7 +26,7 @@ from ..problems.training import Loss, NeuronSpec, Param, TrainingInstance, Weigh
 from . import ast
 
 BUILTIN_ACTIVATIONS = ("identity", "relu", "threshold")
-CLAIM_KINDS = {"solves": (2,), "refutes": (1, 2), "corresponds": (1,)}
+CLAIM_KINDS = {"solves": (2,), "refutes": (1, 2), "corresponds": (1,), "equal": (2, 3)}
 DERIVABLE = {("solves", 2), ("refutes", 1)}       # the claims that may carry `via R1, R2, ...`
 
 

@@ -27,16 +27,18 @@ class SlpInstance:
     loc: Location
 
 
+def next_size(bits_j: int, op: str, bits_k: int) -> int:
+    """A bound s with |a_j op a_k| < 2^s, given |a_j| < 2^bits_j and |a_k| < 2^bits_k."""
+    return bits_j + bits_k if op == "*" else max(bits_j, bits_k) + 1
+
+
 def values(inst: SlpInstance, budget: Budget) -> list:
     """a₀, a₁, …, exactly (gmpy2 integers), or DECLINE when a value would exceed the budget."""
     a = [gmpy2.mpz(1)]
     bits = [1]
     limit = budget.max_bits
     for i, (j, op, k) in enumerate(inst.rows, start=1):
-        if op == "*":
-            size = bits[j] + bits[k]
-        else:
-            size = max(bits[j], bits[k]) + 1
+        size = next_size(bits[j], op, bits[k])
         if size > limit:
             raise Decline(f"a{i} may need {size} bits (a{i - 1} has {bits[i - 1]}), over the "
                           f"budget of {limit} (--max-bits)", inst.loc)

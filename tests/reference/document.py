@@ -502,7 +502,99 @@ def _chain_holds(doc: ast.Document, el, claim, F, before: list) -> bool:
     return any(_claim_holds(doc, el, c, F, before[:before.index(c)]) for c in refutations)
 
 
+# ---- equal claims: exact when small, else residues modulo three fixed Mersenne primes ---------
+_PRIMES = (2**61 - 1, 2**89 - 1, 2**127 - 1)
+
+
+class _Mod:
+    """An integer modulo p (exact rationals with other denominators are out of scope)."""
+
+    def __init__(self, v, p: int):
+        v = Fraction(v) if not isinstance(v, _Mod) else v.v
+        if isinstance(v, Fraction):
+            if v.denominator != 1:
+                raise Unknown("a rational in a fingerprinted network")
+            v = int(v)
+        self.v, self.p = v % p, p
+
+    def _o(self, o):
+        return o.v if isinstance(o, _Mod) else _Mod(o, self.p).v
+
+    def __add__(self, o):
+        return _Mod(self.v + self._o(o), self.p)
+
+    __radd__ = __add__
+
+    def __sub__(self, o):
+        return _Mod(self.v - self._o(o), self.p)
+
+    def __rsub__(self, o):
+        return _Mod(self._o(o) - self.v, self.p)
+
+    def __mul__(self, o):
+        return _Mod(self.v * self._o(o), self.p)
+
+    __rmul__ = __mul__
+
+    def __neg__(self):
+        return _Mod(-self.v, self.p)
+
+
+def _slp_residue(inst, p: int) -> int:
+    a = [1]
+    for j, op, k in inst.rows:
+        a.append((a[j] + a[k] if op == "+" else a[j] - a[k] if op == "-" else a[j] * a[k]) % p)
+    return a[-1]
+
+
+def _network_residue(doc, el, inst, witness: str, p: int) -> int:
+    if len(inst.outputs) != 1 or len(inst.points) != 1:
+        raise Unknown("equal: one output and one data point")
+    values = _witness_values(doc, witness, None)
+
+    def coef(w):
+        if w.param is None:
+            return _Mod(Fraction(int(w.fixed.p), int(w.fixed.q)), p)
+        v = _Mod(values[w.param], p)
+        return v if w.sign > 0 else -v
+
+    point = inst.points[0]
+    vals = {n: _Mod(Fraction(int(x.p), int(x.q)), p) for n, x in zip(inst.inputs, point.inputs)}
+    for n in inst.neurons:
+        t = _Mod(0, p)
+        for src, w in n.edges:
+            t = t + coef(w) * vals[src]
+        for b in n.biases:
+            t = t + coef(b)
+        if n.act == "identity":
+            vals[n.name] = t
+        elif isinstance(n.act, str):
+            raise Unknown("equal: a non-ring activation")
+        else:
+            arg, body = n.act
+            vals[n.name] = _Mod(value(body, {arg: t}), p)
+    return vals[inst.outputs[0]].v
+
+
+def _equal_holds(doc, el, claim) -> bool:
+    left = el.instances[claim.args[0]]
+    if type(left).__name__ != "SlpInstance":
+        return False
+    if len(claim.args) == 2:
+        right = el.instances[claim.args[1]]
+        if type(right).__name__ != "SlpInstance":
+            return False
+        return all(_slp_residue(left, p) == _slp_residue(right, p) for p in _PRIMES)
+    net, wit = el.instances[claim.args[1]], el.witnesses[claim.args[2]]
+    if type(net).__name__ != "TrainingInstance" or wit.target != claim.args[1]:
+        return False
+    return all(_slp_residue(left, p) == _network_residue(doc, el, net, wit.name, p)
+               for p in _PRIMES)
+
+
 def _claim_holds(doc: ast.Document, el, claim, F, before: list) -> bool:
+    if claim.kind == "equal":
+        return _equal_holds(doc, el, claim)
     if claim.via:
         return _chain_holds(doc, el, claim, F, before)
     if claim.kind == "solves":
