@@ -2,7 +2,8 @@
 
 An nncert name is ASCII letters, digits and `_`, not starting with a digit, and not a word the
 grammar reserves (`and`, `in`, `var`, `end`, ...).  Whether a name is usable is decided by the
-real parser and kernel (a one-variable probe document), so no keyword list is duplicated here.
+real grammar (its keyword terminals) and kernel (a one-variable probe document), so no keyword
+list is duplicated here.
 Names that are usable stay as they are; the others are rewritten (bad characters become `_`, a
 leading digit gets `v_`, a reserved word gets a trailing `_`) and numbered `_2`, `_3`, ... until
 they collide with nothing.  Usable names are reserved first, so a later declaration of `x_1`
@@ -14,18 +15,26 @@ import re
 from functools import lru_cache
 
 from .. import check
+from ..language.parser import _parser
 
 _SHAPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
 
+@lru_cache(maxsize=1)
+def _keywords() -> list[re.Pattern]:
+    """Every terminal of the grammar but NAME: a name one of them matches is a keyword."""
+    return [re.compile(t.pattern.to_regexp()) for t in _parser().terminals if t.name != "NAME"]
+
+
 @lru_cache(maxsize=None)
 def usable(name: str) -> bool:
-    """True iff `name` can be an ETR variable, a block name and a field name in nncert."""
-    if not _SHAPE.match(name):
+    """True iff `name` can be an ETR variable, a block name and a field name in nncert and is
+    no keyword (the contextual lexer accepts some keywords as names; we avoid them anyway)."""
+    if not _SHAPE.match(name) or any(k.fullmatch(name) for k in _keywords()):
         return False
     probe = (f"nncert 1; field {name}: {name}^2 - 2 in (1, 2); instance {name} : etr "
-             f"{{ var {name}; formula {name} = 0; }} witness w for {name} {{ {name} = 0; }} "
-             f"claims {{ solves({name}, w); }} end")
+             f"{{ var {name}; formula {name} = 0 and 0 <= {name} or not {name}*{name} < 1; }} "
+             f"witness w for {name} {{ {name} = 0; }} claims {{ solves({name}, w); }} end")
     return check(probe).status == "ACCEPT"
 
 

@@ -159,6 +159,9 @@ class _Converter:
                     return TRUE
                 if e.text == "false":
                     return FALSE
+                if e.text[:1] == "-" and e.text[1:].replace(".", "", 1).isdigit():
+                    raise ImportFailure(f"{e.text} is not an SMT-LIB numeral: write "
+                                        f"(- {e.text[1:]})", e.loc)
                 raise ImportFailure(f"unknown symbol {_show(e)}", e.loc)
             raise ImportFailure(f"{_show(e)} is not supported in a QF_NRA / QF_LRA term", e.loc)
         if not e.items:
@@ -220,9 +223,9 @@ class _Converter:
                 if c == 0:
                     raise ImportFailure("division by zero", d.loc)
                 if c.q == 1 and c > 0:
-                    acc = Term(f"{wrap(acc, NEG)} / {c.p}", PROD, "Real")
+                    acc = Term(f"{wrap(acc, PROD)} / {c.p}", PROD, "Real")
                 else:
-                    acc = Term(f"{wrap(acc, NEG)} * {wrap(rational_text(1 / c), ATOM)}", PROD,
+                    acc = Term(f"{wrap(acc, PROD)} * {wrap(rational_text(1 / c), ATOM)}", PROD,
                                "Real")
             return acc
         if head == "^":
