@@ -204,7 +204,11 @@ def _primitive_element(unique: list[RealAlgebraic]) -> tuple[NumberField, list[f
     if len(unique) == 1:
         g_coeffs, ks, reps = unique[0].poly, [1], [fmpq_poly([0, 1])]
     else:
-        g, ks, rep_lists = primitive_element(roots, x, ex=True)
+        try:
+            g, ks, rep_lists = primitive_element(roots, x, ex=True)
+        except Exception as e:       # sympy's failure is an input we cannot import, not a crash
+            raise ImportFailure(f"sympy found no primitive element for the model's values "
+                                f"({type(e).__name__})") from None
         g_coeffs = _primitive(fmpq_poly([fmpq(int(c.p), int(c.q)) for c in
                                          reversed(sympy.Poly(g, x).all_coeffs())]))
         reps = [fmpq_poly([fmpq(int(c.p), int(c.q)) for c in reversed(r)]) for r in rep_lists]
