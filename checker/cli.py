@@ -2,6 +2,7 @@
 
     nncert check FILE...   one verdict line per file; exit 0 all accepted, 1 some rejected,
                            2 none rejected but some declined, 3 usage or I/O error.
+    nncert import smtlib|model ...   SMT-LIB problems and solver models -> documents.
 """
 from __future__ import annotations
 
@@ -100,7 +101,109 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--method", choices=("auto", "exhaustive", "dp"), default="auto",
                    help="dp: 002 Thm 1.6 (one hidden layer, one output); exhaustive: any D-NNT "
                    "instance; auto: dp where it applies (default %(default)s)")
+    _import_parser(sub)
     return p
+
+
+IMPORT_DESCRIPTION = """\
+Import an SMT-LIB 2 problem (QF_NRA / QF_LRA: real variables, polynomial constraints) as an
+nncert ETR instance, or a solver's model of it as a complete certificate (untrusted producer:
+`nncert check` verifies what it writes).
+
+  smtlib   the instance only; with no witness the document claims nothing, so `nncert check`
+           verifies the instance and then rejects it ("the certificate makes no claim").
+  model    instance + witness + `solves(NAME, model)`; values may be rationals, z3's
+           (root-obj P k) or cvc5's (_ real_algebraic_number <P, (LO, HI)>); irrational values
+           are written in one field Q(theta) (a primitive element).  The written certificate
+           is checked at once: exit 0 ACCEPT, 1 REJECT (e.g. a wrong model), 2 DECLINE.
+
+SMT-LIB names that are not nncert names (|x y|, x!1, x.y, and) are renamed deterministically;
+the renaming is written as a comment.  Unsupported input (Int or Bool variables, quantifiers,
+uninterpreted functions, division by a variable, ...): one sentence with FILE:line:col, exit 3.
+"""
+
+IMPORT_EXAMPLES = """\
+examples:
+  nncert import smtlib certificates/smtlib/sqrt2_sqrt3.smt2 -o instance.nnc
+  z3 certificates/smtlib/sqrt2_sqrt3.smt2 > model.txt          # (check-sat) (get-model)
+  nncert import model model.txt --smtlib certificates/smtlib/sqrt2_sqrt3.smt2 -o cert.nnc
+  nncert import model certificates/smtlib/sqrt2_sqrt3.z3-model \\
+      --smtlib certificates/smtlib/sqrt2_sqrt3.smt2 --name roots
+"""
+
+
+def _import_parser(sub) -> None:
+    fmt = argparse.RawDescriptionHelpFormatter
+    i = sub.add_parser("import", help="import an SMT-LIB problem or a solver's model "
+                       "(untrusted producer)", description=IMPORT_DESCRIPTION,
+                       epilog=IMPORT_EXAMPLES, formatter_class=fmt)
+    kinds = i.add_subparsers(dest="kind", metavar="KIND", required=True)
+    s = kinds.add_parser("smtlib", help="an SMT-LIB 2 problem -> an ETR instance (no claim)",
+                         description=IMPORT_DESCRIPTION, epilog=IMPORT_EXAMPLES,
+                         formatter_class=fmt)
+    s.add_argument("smtlib", type=Path, metavar="FILE.smt2")
+    m = kinds.add_parser("model", help="a solver's model of FILE.smt2 -> a complete "
+                         "certificate", description=IMPORT_DESCRIPTION, epilog=IMPORT_EXAMPLES,
+                         formatter_class=fmt)
+    m.add_argument("model", type=Path, metavar="MODEL",
+                   help="the solver's output for (get-model), e.g. `z3 FILE.smt2 > MODEL`")
+    m.add_argument("--smtlib", type=Path, required=True, metavar="FILE.smt2",
+                   help="the problem the model is for")
+    for p in (s, m):
+        p.add_argument("-o", "--output", type=Path, metavar="OUT",
+                       help="where to write the document (default: standard output)")
+        p.add_argument("--name", metavar="NAME",
+                       help="the instance's name (default: from the file name)")
+
+
+def _import(args: argparse.Namespace) -> int:
+    from .importers import ImportFailure
+    from .importers.model import certificate, parse_model
+    from .importers.names import fresh, usable
+    from .importers.smtlib import import_smtlib, parse_smtlib
+    if args.name is not None and not usable(args.name):
+        print(f"nncert: --name {args.name!r} is not an nncert name (letters, digits, _; not "
+              f"a keyword)", file=sys.stderr)
+        return USAGE_ERROR
+    name = args.name or fresh(args.smtlib.stem, set())
+    current = args.smtlib
+    try:
+        smt_text = args.smtlib.read_text(encoding="utf-8", errors="replace")
+        if args.kind == "smtlib":
+            doc = import_smtlib(smt_text, name, str(args.smtlib))
+        else:
+            problem = parse_smtlib(smt_text)
+            current = args.model
+            values = parse_model(args.model.read_text(encoding="utf-8", errors="replace"))
+            doc = certificate(problem, values, name, f"{args.model} for {args.smtlib}")
+    except OSError as e:
+        print(f"nncert: cannot read {e.filename or current}: {e.strerror or e}", file=sys.stderr)
+        return USAGE_ERROR
+    except ImportFailure as e:
+        where = f"{e.loc[0]}:{e.loc[1]}: " if e.loc else ""
+        print(f"nncert: {current}:{where}{e.reason}", file=sys.stderr)
+        return USAGE_ERROR
+    except RecursionError:
+        print(f"nncert: {current}: a term is nested too deeply to import", file=sys.stderr)
+        return USAGE_ERROR
+    try:
+        if args.output is None:
+            sys.stdout.write(doc)
+        else:
+            args.output.write_text(doc)
+    except OSError as e:
+        print(f"nncert: cannot write {args.output}: {e.strerror or e}", file=sys.stderr)
+        return USAGE_ERROR
+    if args.kind == "smtlib":
+        if args.output is not None:
+            print(f"wrote {args.output} (an instance, no claim)", file=sys.stderr)
+        return 0
+    verdict = check(doc)
+    where = f" at {verdict.loc[0]}:{verdict.loc[1]}" if verdict.loc else ""
+    detail = f": {verdict.reason}{where}" if verdict.status != "ACCEPT" else ""
+    print(f"wrote {args.output or 'standard output'} (kernel: {verdict.status}{detail})",
+          file=sys.stderr)
+    return EXIT[verdict.status]
 
 
 def _line(source: Source, v: Verdict) -> str:
@@ -227,6 +330,8 @@ def main(argv: list[str] | None = None) -> int:
         return _audit(args)
     if args.command == "solve":
         return _solve(args)
+    if args.command == "import":
+        return _import(args)
     if args.max_bits < 1 or args.max_seconds <= 0 or args.max_enumeration < 0 \
             or args.max_prime_bits < 1:
         print("nncert: budgets must be positive", file=sys.stderr)
