@@ -43,7 +43,8 @@ def printed_dp_outputs(first_layer_weights, x):
 
 
 def test_every_audit_certificate_is_listed():
-    assert {p.name for p in AUDITS.glob("*.nnc")} == set(SLPS) | AUDIT_RUNS | set(DP_CASES)
+    assert {p.name for p in AUDITS.glob("*.nnc")} == (set(SLPS) | AUDIT_RUNS | set(DP_CASES)
+                                                   | set(FINDINGS))
 
 
 @pytest.mark.parametrize("name", sorted(DP_CASES))
@@ -69,3 +70,38 @@ def test_printed_construction_maps_a_no_instance_to_a_yes_instance(name):
     assert slp_value(SLPS[name]) <= 0
     verdict = checker.check(checker.load(AUDITS / name))
     assert verdict.status == "ACCEPT", verdict.reason
+
+
+# 003 (paper as printed, step by step): written by tools/audit_003.py from the reduction code;
+# each certificate is ACCEPTED (a solution on one side, a refutation on the other, or a fit
+# whose decoding is refuted), and the corrected step passes on the same source.
+from tools.audit_003 import FINDINGS  # noqa: E402
+
+from checker.reductions import eq_to_restricted, etr_inv_to_eq  # noqa: E402
+from checker.reductions.etr_inv_to_eq import EtrInv, EtrInvEq  # noqa: E402
+
+CORRECTED_TWINS = {
+    "003_s31_dummy_forces_zero.nnc": (etr_inv_to_eq, EtrInv(("x", "y"), (("inv", "x", "y"),))),
+    "003_s31_odd_cycle_dropped.nnc": (etr_inv_to_eq, EtrInv(
+        ("x", "y"), (("inv", "x", "x"), ("add", "x", "y", "y")))),
+    "003_s36_variable_gadget_d4.nnc": (eq_to_restricted, EtrInvEq(
+        ("x", "z"), frozenset({"x"}), ((("x", 1), ("x", -1), ("z", 1)),))),
+    "003_s36_zero_variable.nnc": (eq_to_restricted, EtrInvEq(
+        ("x", "y"), frozenset(), ((("x", 1), ("y", 1), ("y", 1)),))),
+    "003_s38_repeated_weight.nnc": (eq_to_restricted, EtrInvEq(
+        ("x", "z"), frozenset(), ((("x", 1), ("x", 1), ("z", 1)),))),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FINDINGS))
+def test_003_finding_is_certified_and_current(name):
+    assert (AUDITS / name).read_text() == FINDINGS[name](), "rerun tools/audit_003.py"
+    verdict = checker.check(checker.load(AUDITS / name))
+    assert verdict.status == "ACCEPT", verdict.reason
+
+
+@pytest.mark.parametrize("name", sorted(CORRECTED_TWINS))
+def test_003_corrected_step_corresponds_on_the_same_source(name):
+    module, source = CORRECTED_TWINS[name]
+    assert checker.check(module.certificate(source, "corrected")).status == "ACCEPT"
+    assert checker.check(module.certificate(source, "printed")).status == "REJECT"

@@ -1,0 +1,150 @@
+"""Write the counterexample certificates of the 003 audit (docs/AUDIT.md) to certificates/audits/.
+
+Each certificate settles one finding with claims the kernel checks: the source and target of a
+step as the paper prints it (built by the reduction code itself, variant `printed`, or the
+corrected code with exactly one correction undone), a solution on one side and a refutation on
+the other, or a fit whose decoding is refuted.  Run from the repository root:
+
+    python tools/audit_003.py
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from pathlib import Path
+
+from checker.reductions import eq_to_restricted, etr_inv_to_eq
+from checker.reductions.etr_inv_to_eq import EtrInv, EtrInvEq, render_eq, render_source
+
+OUT = Path(__file__).resolve().parents[1] / "certificates" / "audits"
+
+
+def doc(comments: list[str], items: list[str], claims: list[str]) -> str:
+    lines = ["nncert 1;", *[f"# {c}" if c else "#" for c in comments], *items, "claims {"]
+    return "\n".join(lines + [f"  {c}" for c in claims] + ["}", "end"]) + "\n"
+
+
+def dummy_forces_zero() -> str:
+    src = EtrInv(("x", "y"), (("inv", "x", "y"),))
+    eq, _ = etr_inv_to_eq.reduce(src, "printed")
+    return doc([
+        "003 section 3.1, step (a) as printed: a variable in no addition constraint gets",
+        "\"x + y = y for a new variable y\" -- which says x = 0.  S0 = {x*y = 1} is a YES-instance",
+        "(x = y = 1); the printed ETR-INV-EQ instance S1 (written by etr_inv_to_eq.reduce(S0,",
+        "'printed')) contains x + aux1 - aux1 = 0, i.e. x = 0, with x declared nonzero: NO.",
+        "The kernel refutes S1 by carrying the refutation of E = {x*u = 1, x = 0} along R.",
+        "Corrected: x + d - e = 0 with two new variables (d = 0, e = x)."],
+        [render_source(src), render_eq(eq),
+         "witness one for S0 { x = 1; y = 1; }",
+         "instance E : etr { var x, u; formula x*u = 1 and x = 0; }",
+         "refutation nss for E { multiply 1 by 1; multiply 2 by -u; }",
+         "reduction R : E -> S1 {\n  encode { x = x; aux1 = 0; aux2 = 0; }\n"
+         "  decode { x = x; u = 1/x; }\n"
+         "  forward { nonzero x inverse u by hyp[1]; goal 1 by hyp[2]; "
+         "goal 2 by -hyp[1] + u*hyp[2]; }\n  backward { goal 2 by hyp[1]; }\n}"],
+        ["solves(S0, one);", "refutes(E, nss);", "corresponds(R);", "refutes(S1) via R;"])
+
+
+def odd_cycle_dropped() -> str:
+    src = EtrInv(("x", "y"), (("inv", "x", "x"), ("add", "x", "y", "y")))
+    eq, _ = etr_inv_to_eq.reduce(src, "printed")
+    return doc([
+        "003 section 3.1, steps (b)/(c) as printed: an inversion x*x = 1 (or any odd cycle of",
+        "inversions) is replaced away and dropped, losing x = +-1.  S0 = {x*x = 1, x + y = y} is a",
+        "NO-instance (x = 0 and x^2 = 1); the printed ETR-INV-EQ instance S1 (written by",
+        "etr_inv_to_eq.reduce(S0, 'printed')) keeps only x + y - y = 0: YES with x = y = 0.",
+        "Corrected: r + t - s = 0 and r^-1 + t - s = 0 with new t, s (so r = 1/r)."],
+        [render_source(src), render_eq(eq),
+         "refutation nss for S0 { multiply 1 by 1; multiply 2 by -x; }",
+         "witness zero for S1 { x = 0; y = 0; }"],
+        ["refutes(S0, nss);", "solves(S1, zero);"])
+
+
+def _restricted(eq: EtrInvEq, variant: str, patch=None) -> str:
+    net, _ = eq_to_restricted.reduce(eq, variant)
+    if patch:
+        patch(net)
+    return net.render("S2")
+
+
+def variable_gadget_d4() -> str:
+    eq = EtrInvEq(("x", "z"), frozenset({"x"}), ((("x", 1), ("x", -1), ("z", 1)),))
+    return doc([
+        "003 section 3.6, the variable gadget as printed: d4 = (0,1,0,0,1; ?, 1).  In our",
+        "reconstruction (checker/reductions/eq_to_restricted.py) d4 enforces W + V = 1, so with",
+        "d1 and d3 the weight Y is 1/(1 + X), not 1/X, and Lemma 3 fails.  S1 = {x + x^-1 - z = 0};",
+        "S2 is eq_to_restricted.reduce(S1, 'printed').  The fit below (X1 = 1, Y1 = 1/2) solves",
+        "S2, but its decoding x = X1 = 1, z = X2 = 3/2 is no solution of S1: E pins that point and",
+        "the kernel refutes E by enumeration.  Under any reconstruction in which d4's paths are",
+        "products of one first-layer and one second-layer weight, d4 says (a degree-2 form) = 1,",
+        "which cannot give the homogeneous V = X.  Corrected: target 0 (V = -W = X).",
+        "(In this variable gadget all prescribed weights are +1; none is -1.)"],
+        [render_eq(eq), _restricted(eq, "printed"),
+         "witness fit for S2 { X1 = 1; W1 = -1; Y1 = 1/2; Z1 = -1/2; V1 = 2;\n"
+         "  X2 = 3/2; W2 = -3/2; Y2 = 2/5; Z2 = -2/5; V2 = 5/2; }",
+         "instance E : etr {\n  var x in {1};\n  var z in {3/2};\n"
+         "  formula x*x + 1 - z*x = 0;      # x + x^-1 - z = 0 times x\n}"],
+        ["solves(S2, fit);", "refutes(E);"])
+
+
+def zero_variable() -> str:
+    eq = EtrInvEq(("x", "y"), frozenset(), ((("x", 1), ("y", 1), ("y", 1)),))
+
+    def only_d4(net):                          # the corrected d4 target, nothing else
+        for p in net.points:
+            if p.note.startswith("d4 "):
+                p.targets["b"] = Fraction(0)
+
+    s2 = _restricted(eq, "printed", only_d4)
+    equations = ["X1 + W1 = 0", "Y1 + Z1 = 0", "Y1*V1 = 1", "W1 + V1 = 0",
+                 "X2 + W2 = 0", "Y2 + Z2 = 0", "Y2*V2 = 1", "W2 + V2 = 0", "X1 + X2 + W2 = 0"]
+    return doc([
+        "003 sections 3.6/3.12: every variable gets the full variable gadget, which forces",
+        "X*Y = 1, but an ETR-INV-EQ variable that is never inverted may be 0.  S1 = {x + y - y",
+        "= 0} is a YES-instance (x = 0).  S2 is eq_to_restricted.reduce(S1, 'printed') with only",
+        "the d4 targets corrected (so this finding stands alone): NO, because d(C) with d1 of y",
+        "gives X1 = 0 while d1, d3, d4 of x give X1*Y1 = 1.  The kernel refutes S2 by carrying",
+        "the refutation of E (S2's equations as an ETR instance) along R.",
+        "Corrected: a never-inverted variable gets only the subtraction gadget (X, W, d1)."],
+        [render_eq(eq, "S1"), "witness zero for S1 { x = 0; y = 0; }", s2,
+         "instance E : etr {\n  var X1, W1, Y1, Z1, V1, X2, W2, Y2, Z2, V2;\n  formula "
+         + " and ".join(equations) + ";\n}",
+         "refutation nss for E {\n  multiply 3 by 1;\n  multiply 4 by -Y1;\n"
+         "  multiply 1 by Y1;\n  multiply 9 by -Y1;\n  multiply 5 by Y1;\n}",
+         "reduction R : E -> S2 {\n  encode { " + " ".join(
+             f"{v} = {v};" for v in ["X1", "W1", "Y1", "Z1", "V1", "X2", "W2", "Y2", "Z2", "V2"])
+         + " }\n  decode { " + " ".join(
+             f"{v} = {v};" for v in ["X1", "W1", "Y1", "Z1", "V1", "X2", "W2", "Y2", "Z2", "V2"])
+         + " }\n  forward { " + " ".join(f"goal {k} by hyp[{k}];" for k in range(1, 10))
+         + " }\n  backward { " + " ".join(f"goal {k} by hyp[{k}];" for k in range(1, 10))
+         + " }\n}"],
+        ["solves(S1, zero);", "refutes(E, nss);", "corresponds(R);", "refutes(S2) via R;"])
+
+
+def repeated_weight() -> str:
+    eq = EtrInvEq(("x", "z"), frozenset(), ((("x", 1), ("x", 1), ("z", 1)),))
+    return doc([
+        "003 section 3.8: the point d(C) has input 1 at the input neurons of w1, w2, w3; for",
+        "x + x - z = 0 the weights w1 and w2 are the same edge, so d(C) puts 1 once and enforces",
+        "x - z = 0.  S1 = {x + x - z = 0}; S2 is eq_to_restricted.reduce(S1, 'printed') (the",
+        "variables are full gadgets there, which does not matter here).  The fit below solves S2",
+        "with X1 = X2 = 1; its decoding x = 1, z = 1 is no solution of S1 (E pins it).",
+        "Corrected: the second use goes to a copy gadget x' tied to x by x + t - s = 0 and",
+        "x' + t - s = 0 (all data stays in {0, 1})."],
+        [render_eq(eq), _restricted(eq, "printed"),
+         "witness fit for S2 { X1 = 1; W1 = -1; Y1 = 1/2; Z1 = -1/2; V1 = 2;\n"
+         "  X2 = 1; W2 = -1; Y2 = 1/2; Z2 = -1/2; V2 = 2; }",
+         "instance E : etr { var x in {1}; var z in {1}; formula x + x - z = 0; }"],
+        ["solves(S2, fit);", "refutes(E);"])
+
+
+FINDINGS = {"003_s31_dummy_forces_zero.nnc": dummy_forces_zero,
+            "003_s31_odd_cycle_dropped.nnc": odd_cycle_dropped,
+            "003_s36_variable_gadget_d4.nnc": variable_gadget_d4,
+            "003_s36_zero_variable.nnc": zero_variable,
+            "003_s38_repeated_weight.nnc": repeated_weight}
+
+
+if __name__ == "__main__":
+    for name, make in FINDINGS.items():
+        (OUT / name).write_text(make())
+        print(f"wrote {OUT / name}")
