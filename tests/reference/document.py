@@ -252,11 +252,12 @@ def _witness_values(doc: ast.Document, name: str, F) -> dict:
     return out
 
 
-def _forward(inst, point, coef) -> dict:
-    """Every neuron's value on one data point; `coef` turns a Weight into a number."""
-    vals = {n: Fraction(int(x.p), int(x.q)) for n, x in zip(inst.inputs, point.inputs)}
+def _forward(inst, point, coef, lift=lambda q: q, builtin=None) -> dict:
+    """Every neuron's value on one data point; `coef` turns a Weight into a number, `lift` a
+    rational into one (default: Fractions), `builtin` applies relu/threshold."""
+    vals = {n: lift(Fraction(int(x.p), int(x.q))) for n, x in zip(inst.inputs, point.inputs)}
     for n in inst.neurons:
-        t = Fraction(0)
+        t = lift(Fraction(0))
         for src, w in n.edges:
             t = t + coef(w) * vals[src]
         for b in n.biases:
@@ -264,10 +265,10 @@ def _forward(inst, point, coef) -> dict:
         if n.act == "identity":
             vals[n.name] = t
         elif isinstance(n.act, str):
-            vals[n.name] = R._activate(n.act, t)
+            vals[n.name] = (builtin or R._activate)(n.act, t)
         else:
             arg, body = n.act
-            vals[n.name] = value(body, {arg: t})
+            vals[n.name] = lift(value(body, {arg: t}))
     return vals
 
 
@@ -558,21 +559,10 @@ def _network_residue(doc, el, inst, witness: str, p: int) -> int:
         v = _Mod(values[w.param], p)
         return v if w.sign > 0 else -v
 
-    point = inst.points[0]
-    vals = {n: _Mod(Fraction(int(x.p), int(x.q)), p) for n, x in zip(inst.inputs, point.inputs)}
-    for n in inst.neurons:
-        t = _Mod(0, p)
-        for src, w in n.edges:
-            t = t + coef(w) * vals[src]
-        for b in n.biases:
-            t = t + coef(b)
-        if n.act == "identity":
-            vals[n.name] = t
-        elif isinstance(n.act, str):
-            raise Unknown("equal: a non-ring activation")
-        else:
-            arg, body = n.act
-            vals[n.name] = _Mod(value(body, {arg: t}), p)
+    def non_ring(act, t):
+        raise Unknown("equal: a non-ring activation")
+
+    vals = _forward(inst, inst.points[0], coef, lambda q: _Mod(q, p), non_ring)
     return vals[inst.outputs[0]].v
 
 
