@@ -79,7 +79,8 @@ class Net:
                 terms = [term(u, w) for u, w in self.into(n)]
                 if n in self.biases:
                     terms.append(self.biases[n])
-                lines.append(f"  {kind} {n} identity = {' + '.join(terms) or '0'};")
+                body = " + ".join(terms).replace("+ -", "- ")
+                lines.append(f"  {kind} {n} identity = {body or '0'};")
         lines += ["  loss squared;", "  gamma 0;", "  data {"]
         for p in self.points:
             ins = " ".join(str(p.inputs.get(u, 0)) for u in self.inputs)
