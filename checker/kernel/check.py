@@ -20,7 +20,7 @@ from ..problems import circuits, etr, fingerprint, slp, training
 from ..problems import reduction as correspondence
 from .budget import Budget, Decline, KernelError, Reject
 from .claims import DECLINED, PROVED, REFUTED, Judgment, Statement, Verdict, settle
-from .composition import claim_key, derive
+from .composition import derive, record
 
 SOLVES = {training.TrainingInstance: training.solves, etr.EtrInstance: etr.solves,
           slp.SlpInstance: slp.solves}
@@ -165,7 +165,7 @@ def check_text(text: str, budget: Budget | None = None) -> Verdict:
             statement = Statement(c.kind, _subjects(doc, c), text)
             claims.append((statement, c.loc))
             judgments.append(_judge(doc, c, statement, budget, judged))
-            judged.setdefault(claim_key(c), judgments[-1].status)
+            record(judged, c, judgments[-1].status)
         verdict = settle(claims, judgments)
         if verdict.probabilistic:
             source = ("fresh os randomness" if budget.seed is None else f"seed {budget.seed}")

@@ -29,6 +29,16 @@ def claim_key(c: ast.Claim) -> tuple:
     return (c.kind, tuple(c.args), tuple(c.via))
 
 
+def record(judged: dict[tuple, str], claim: ast.Claim, status: str) -> None:
+    """Remember a judged claim; for refutations also "is this instance refuted", so that a
+    derivation finds its premise in one lookup (any kind of refutation serves)."""
+    judged.setdefault(claim_key(claim), status)
+    if claim.kind == "refutes":
+        key = ("refuted", (claim.args[0],), ())
+        if judged.get(key) != PROVED:
+            judged[key] = status
+
+
 def derive(doc: Any, claim: ast.Claim, judged: dict[tuple, str]) -> None:
     """Return if `claim` (which has a `via` chain) follows from proved premises; else raise.
     `judged` maps the key of every claim judged so far to its status."""
@@ -55,14 +65,13 @@ def derive(doc: Any, claim: ast.Claim, judged: dict[tuple, str]) -> None:
                          f"starts at {start!r}", claim.loc)
         premises.append(("solves", (start, witness.name), ()))
     else:
-        refuted = [k for k in judged if k[0] == "refutes" and k[1][0] == start]
-        proved = [k for k in refuted if judged[k] == PROVED]
-        if not refuted:
+        if ("refuted", (start,), ()) not in judged:
             raise Reject(f"refutes({target}) via {', '.join(claim.via)} needs a refutation of "
                          f"{start!r} among the claims before it", claim.loc)
-        premises.append(proved[0] if proved else refuted[0])
+        premises.append(("refuted", (start,), ()))
     for key in premises:
-        text = f"{key[0]}({', '.join(key[1])})"
+        text = f"{key[0]}({', '.join(key[1])})" if key[0] != "refuted" else \
+            f"a refutation of {key[1][0]}"
         if key not in judged:
             raise Reject(f"the derivation needs the claim {text} among the claims before it",
                          claim.loc)
