@@ -308,6 +308,9 @@ def _solve(args: argparse.Namespace) -> int:
 
 
 def _audit(args: argparse.Namespace) -> int:
+    if args.count < 1:
+        print("nncert: --count must be at least 1", file=sys.stderr)
+        return USAGE_ERROR
     failures = audit(args.reduction, args.count, args.seed, args.variant, args.out,
                      progress=lambda line: print(line, file=sys.stderr, flush=True))
     print(f"{'FAIL' if failures else 'OK'} {args.reduction} variant={args.variant} "

@@ -161,3 +161,22 @@ def test_audit_printed_fails_and_corrected_is_clean(name, tmp_path):
     assert audit(name, 8, 1, "corrected", tmp_path) == 0
     assert audit(name, 8, 1, "printed", tmp_path) > 0
     assert list(tmp_path.glob("*-printed-seed1.nnc"))
+
+
+def test_the_stages_chain_on_the_command_line(tmp_path):
+    """Each stage reads the previous stage's output: its first instance of the right shape."""
+    src = ROOT / "certificates" / "sources" / "003_refuted_etr_inv.nnc"
+    for stage, out in (("etr-inv-to-eq", "r1.nnc"), ("eq-to-restricted", "r2.nnc"),
+                       ("restricted-to-nnt", "r3.nnc")):
+        proc = subprocess.run([sys.executable, "-m", "checker.cli", "reduce", stage, str(src),
+                               "-o", str(tmp_path / out)], capture_output=True, text=True,
+                              cwd=ROOT)
+        assert proc.returncode == 0, proc.stderr
+        src = tmp_path / out
+        assert checker.check(checker.load(src)).status == "ACCEPT"
+
+
+def test_audit_count_must_be_positive():
+    proc = subprocess.run([sys.executable, "-m", "checker.cli", "audit", "etr-inv-to-nnt",
+                           "--count", "0"], capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 3 and "--count" in proc.stderr

@@ -223,9 +223,22 @@ def minimize(src: EtrInvEq, fails) -> EtrInvEq:
 
 
 def read_source(doc) -> EtrInvEq:
-    """The first ETR instance of a document, as an ETR-INV-EQ formula (ValueError otherwise)."""
+    """The first ETR instance of a document that is an ETR-INV-EQ formula (so the output of
+    `nncert reduce etr-inv-to-eq` can be fed on); ValueError if there is none."""
+    from ..problems.etr import EtrInstance
+    errors = []
+    for inst in doc.instances.values():
+        if isinstance(inst, EtrInstance):
+            try:
+                return _as_eq(inst)
+            except ValueError as e:
+                errors.append(str(e))
+    raise ValueError(errors[0] if errors else "the document contains no etr instance")
+
+
+def _as_eq(inst) -> EtrInvEq:
     from ..language import ast
-    from ..problems.etr import EtrInstance, atoms
+    from ..problems.etr import atoms
 
     def term(t) -> tuple[str, int]:
         if type(t) is ast.Var:
@@ -236,12 +249,9 @@ def read_source(doc) -> EtrInvEq:
                 return (t.base.name, -1)
         raise ValueError("each term of a combined constraint is v or v^-1")
 
-    inst = next((i for i in doc.instances.values() if isinstance(i, EtrInstance)), None)
-    if inst is None:
-        raise ValueError("the document contains no etr instance")
     out = []
     for a in atoms(inst.formula):
-        left = a.left
+        left = getattr(a, "left", None)
         if type(a) is not ast.Cmp or a.op != "=" or type(a.right) is not ast.Num \
                 or a.right.value != 0 or type(left) is not ast.Sum or left.signs != [1, 1, -1]:
             raise ValueError("each constraint is `v^(+-1) + w^(+-1) - u^(+-1) = 0`")

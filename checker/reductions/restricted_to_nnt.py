@@ -201,27 +201,38 @@ def minimize(src: Net, fails) -> Net:
 
 
 def read_source(doc) -> Net:
-    """The first training instance of a document, as a two-layer identity network."""
+    """The first training instance of a document that is a two-layer identity network without
+    biases on 0/1 data (so the output of `nncert reduce eq-to-restricted` can be fed on)."""
     from ..problems.training import TrainingInstance
-    inst = next((i for i in doc.instances.values() if isinstance(i, TrainingInstance)), None)
-    if inst is None:
-        raise ValueError("the document contains no training instance")
+    errors = []
+    for inst in doc.instances.values():
+        if isinstance(inst, TrainingInstance):
+            try:
+                return _as_net(inst)
+            except ValueError as e:
+                errors.append(str(e))
+    raise ValueError(errors[0] if errors else "the document contains no training instance")
+
+
+def _as_net(inst) -> Net:
     net = Net(list(inst.inputs), [n.name for n in inst.neurons if n.name not in inst.outputs],
               list(inst.outputs))
     for n in inst.neurons:
         if n.act != "identity" or n.biases:
             raise ValueError("restricted training here has identity neurons without biases")
         for src, w in n.edges:
-            net.edges[(src, n.name)] = w.param if w.param is not None and w.sign > 0 else \
-                Fraction(int(w.fixed.p), int(w.fixed.q)) if w.param is None else None
-            if net.edges[(src, n.name)] is None:
+            if w.param is None:
+                net.edges[(src, n.name)] = Fraction(int(w.fixed.p), int(w.fixed.q))
+            elif w.sign > 0:
+                net.edges[(src, n.name)] = w.param
+            else:
                 raise ValueError("a negated parameter on an edge is not supported here")
     for p in inst.points:
+        if any(x not in (0, 1) for x in p.inputs):
+            raise ValueError("data inputs must be 0 or 1")
         net.points.append(Point({u: 1 for u, x in zip(inst.inputs, p.inputs) if x == 1},
                                 {o: None if y is None else Fraction(int(y.p), int(y.q))
                                  for o, y in zip(inst.outputs, p.outputs)}))
-        if any(x not in (0, 1) for x in p.inputs):
-            raise ValueError("data inputs must be 0 or 1")
     return net
 
 
