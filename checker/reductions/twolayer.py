@@ -75,9 +75,12 @@ class Net:
         params = self.params()
         if params:
             lines.append(f"  param {', '.join(params)} real;")
+        into: dict[str, list[tuple[str, Weight]]] = {}      # `into` for all neurons at once
+        for (u, v), w in self.edges.items():
+            into.setdefault(v, []).append((u, w))
         for kind, group in (("hidden", self.hidden), ("output", self.outputs)):
             for n in group:
-                terms = [term(u, w) for u, w in self.into(n)]
+                terms = [term(u, w) for u, w in into.get(n, [])]
                 if n in self.biases:
                     terms.append(self.biases[n])
                 lines.append(f"  {kind} {n} identity = {' + '.join(terms) or '0'};")
