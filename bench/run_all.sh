@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out="${BENCH_OUT:-bench/results}"
 mkdir -p "$out"
-for b in network_eval algebraic parse; do
+for b in network_eval algebraic parse l2_growth; do
     echo "== python bench/$b.py $*" >&2
     python "bench/$b.py" "$@" | tee "$out/$b.txt"
 done

@@ -6,6 +6,7 @@ recursive walk could overflow the Python stack.  Numbers are already exact (`fmp
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any, Union
 
@@ -133,9 +134,48 @@ class Decl:
     data: dict = field(default_factory=dict)
 
 
+class SparseRow(Sequence):
+    """The inputs of a sparse data row `{i: v, ...}`: a read-only list of `width` numbers that
+    stores only the non-zero ones (0-based index -> value), so memory is O(non-zeros).  The
+    parser does not know the width; elaboration sets it (`sized`) after checking the indices."""
+
+    __slots__ = ("entries", "width")
+    _ZERO = fmpq(0)
+
+    def __init__(self, entries: dict[int, fmpq], width: int | None = None):
+        self.entries, self.width = entries, width
+
+    def sized(self, width: int) -> "SparseRow":
+        return SparseRow(self.entries, width)
+
+    def nonzero(self) -> list[tuple[int, fmpq]]:
+        """The non-zero entries as (0-based index, value), by increasing index."""
+        return sorted(self.entries.items())
+
+    def __len__(self) -> int:
+        return self.width if self.width is not None else len(self.entries)
+
+    def __getitem__(self, i: Any) -> Any:
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        if not 0 <= i < len(self):
+            raise IndexError("sparse row index out of range")
+        return self.entries.get(i, self._ZERO)
+
+    def __iter__(self) -> Any:
+        get, zero = self.entries.get, self._ZERO
+        return (get(i, zero) for i in range(len(self)))
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and len(self) == len(other) and \
+            all(a == b for a, b in zip(self, other))
+
+
 @dataclass
 class DataPoint:
-    inputs: list[fmpq]
+    inputs: list[fmpq] | SparseRow   # a SparseRow for `{i: v, ...}` rows
     outputs: list[fmpq | None]   # None is '?'
     loc: Loc
 

@@ -345,6 +345,11 @@ class _TrainingBuilder:
         if self.loss.name == "custom":
             X.expect(self.loss.body, X.Scope(frozenset(), outputs=len(outputs)), X.NUM)
         for p in self.points:
+            if isinstance(p.inputs, ast.SparseRow):
+                if p.inputs.entries and max(p.inputs.entries) >= len(self.inputs):
+                    raise Reject(f"a sparse data point names input {max(p.inputs.entries) + 1}; "
+                                 f"the network has {len(self.inputs)}", p.loc)
+                p.inputs = p.inputs.sized(len(self.inputs))
             if len(p.inputs) != len(self.inputs):
                 raise Reject(f"a data point has {len(p.inputs)} input(s); the network has "
                              f"{len(self.inputs)}", p.loc)

@@ -18,6 +18,7 @@ from . import ast
 from .numerals import row_numeral, unsigned_decimal
 
 MAX_DEPTH = 400
+_SPARSE_ENTRY = re.compile(r"[ \t]*([0-9]+)[ \t]*:[ \t]*([^, \t]+)[ \t]*(,|\Z)")
 _SLP_ROW = re.compile(r"([0-9]+)[ \t]*([-+*])[ \t]*([0-9]+)")
 LANGUAGE_VERSION = 1
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -197,8 +198,39 @@ class _Build(Transformer):
             outputs.append(None if t == "?" else row_numeral(t, self.budget, loc))
         if "?" in left.split():
             raise Reject("'?' is allowed only among the targets, right of '->'", loc)
+        if "{" in left:
+            start = left.index("{") + 1
+            inputs = self._sparse_inputs(left[start:left.index("}")], (loc[0], loc[1] + start))
+            return ast.DataPoint(inputs, outputs, loc)
         return ast.DataPoint([row_numeral(t, self.budget, loc) for t in left.split()],
                              outputs, loc)
+
+    def _sparse_inputs(self, text: str, base: ast.Loc) -> ast.SparseRow:
+        """`i: v, ...` between the braces of a sparse row (base: where `text` starts): the
+        non-zero inputs by 1-based index, each index at most once, every other input 0."""
+        entries: dict[int, object] = {}
+        pos = 0
+        while text.strip() and pos < len(text):
+            m = _SPARSE_ENTRY.match(text, pos)
+            if m is None or (m.group(3) == "," and m.end() == len(text)):
+                raise Reject("a sparse data row is `{i: v, ...}`: 1-based input indices, each "
+                             "with a colon and a number, separated by commas",
+                             (base[0], base[1] + pos))
+            at = (base[0], base[1] + m.start(1))
+            digits = m.group(1)
+            if len(digits) > 9 or int(digits) == 0:
+                raise Reject(f"input index {digits[:20]} of a sparse data row is out of range "
+                             f"(inputs are numbered from 1)", at)
+            i = int(digits) - 1
+            if i in entries:
+                raise Reject(f"input {i + 1} is given twice in a sparse data row", at)
+            value = row_numeral(m.group(2), self.budget, (base[0], base[1] + m.start(2)))
+            if value == 0:
+                raise Reject(f"a sparse data row lists only non-zero inputs, but input {i + 1} "
+                             f"is 0 (omit it)", at)
+            entries[i] = value
+            pos = m.end()
+        return ast.SparseRow(entries)
 
     def var_decl(self, c):
         return ast.Decl("var", _loc(c[0][0]), {"names": [(str(n), _loc(n)) for n in c[0]],

@@ -26,15 +26,24 @@ non-zero variables must be shown non-zero: every goal's denominator then divides
 values that are non-zero at the solution, so the goal vanishes iff its numerator does.  A
 polynomial counts as shown non-zero when it is a non-zero number times a product of powers of
 polynomials shown non-zero.
+
+Every equation, map value, step and goal is evaluated in a small ring over only the unknowns
+it involves (FLINT packs exponent vectors densely over a ring's variables, so one ring over
+all n unknowns would cost O(n) per monomial); the small rings list their variables in the
+premise's declaration order, so monomial orders, leading coefficients and hence every
+normalised value are the same as in one ring over all unknowns.  A training instance's
+equation at a data point is propagated from the point's non-zero inputs only (neurons with a
+bias are always active), so a point costs O(its active paths), not O(neurons).
 """
 from __future__ import annotations
 
-from typing import Any
+from heapq import heappop, heappush
+from typing import Any, Callable, Iterable
 
 from flint import fmpq
 
 from ..kernel import expr as X
-from ..kernel.budget import Budget, Decline, Location, Reject
+from ..kernel.budget import Budget, Decline, KernelError, Location, Reject
 from ..kernel.polynomials import PolynomialRing, RationalFunctions
 from ..language import ast
 from .etr import EtrInstance, atoms
@@ -67,85 +76,228 @@ def check_polynomial_system(inst: Any, loc: Location) -> None:
         raise Decline(f"{inst.name!r} cannot take a polynomial correspondence proof: {why}", loc)
 
 
-def hypotheses(inst: Any, ring: Any, env: dict, budget: Budget) -> list:
-    """The instance's equations (each element = 0), evaluated in `ring` at `env`."""
+def support(p: Any) -> frozenset[str]:
+    """The variables a polynomial actually involves."""
+    return frozenset(n for n, d in zip(p.context().names(), p.degrees()) if d > 0)
+
+
+def move(p: Any, ctx: Any) -> Any:
+    """The polynomial p in the ring with context ctx, which must have all of p's variables."""
+    if p.context() is ctx:
+        return p
+    if not support(p) <= frozenset(ctx.names()):
+        raise KernelError("a polynomial was moved to a ring without all of its variables")
+    return p.project_to_context(ctx)
+
+
+class Rings:
+    """Rings over subsets of one instance's unknowns, variables in the instance's order."""
+
+    def __init__(self, names: list[str]):
+        self.order = {n: i for i, n in enumerate(names)}
+        self._poly: dict[tuple, PolynomialRing] = {}
+        self._rational: dict[tuple, RationalFunctions] = {}
+
+    def _key(self, names: Iterable[str]) -> tuple:
+        return tuple(sorted(names, key=self.order.__getitem__))
+
+    def poly(self, names: Iterable[str]) -> PolynomialRing:
+        key = self._key(names)
+        if key not in self._poly:
+            self._poly[key] = PolynomialRing(list(key))
+        return self._poly[key]
+
+    def rational(self, names: Iterable[str]) -> RationalFunctions:
+        key = self._key(names)
+        if key not in self._rational:
+            self._rational[key] = RationalFunctions(list(key))
+        return self._rational[key]
+
+
+Local = Callable[[set], tuple]      # the unknowns an equation involves -> (ring, env)
+
+
+def equations(inst: Any, budget: Budget, local: Local) -> list:
+    """The instance's equations (each element = 0), each evaluated in the ring and environment
+    that `local` gives for the unknowns the equation involves."""
     if isinstance(inst, EtrInstance):
-        ev = X.Evaluator(ring, budget)
-        return [ring.sub(ev.value(a.left, env), ev.value(a.right, env))
-                for a in atoms(inst.formula)]
+        known = set(inst.variables)
+        out = []
+        for a in atoms(inst.formula):
+            ring, env = local(X.names_in(a) & known)
+            ev = X.Evaluator(ring, budget)
+            out.append(ring.sub(ev.value(a.left, env), ev.value(a.right, env)))
+        return out
+    return _training_equations(inst, budget, local)
+
+
+def _nonzero_inputs(inst: TrainingInstance, row: Any) -> dict:
+    if isinstance(row, ast.SparseRow):
+        return {inst.inputs[i]: x for i, x in row.nonzero()}
+    return {n: x for n, x in zip(inst.inputs, row) if x != 0}
+
+
+def _training_equations(inst: TrainingInstance, budget: Budget, local: Local) -> list:
+    """One equation per (data point, known target), propagated from the non-zero inputs."""
+    neurons = inst.neurons
+    out_edges: dict[str, list] = {}
+    for j, n in enumerate(neurons):
+        for src, w in n.edges:
+            out_edges.setdefault(src, []).append((j, src, w))
+    biased = [j for j, n in enumerate(neurons) if n.biases]      # increasing: already a heap
     out = []
-
-    def weight(w) -> Any:
-        if w.param is None:
-            return ring.from_rational(w.fixed)
-        return env[w.param] if w.sign > 0 else ring.neg(env[w.param])
-
     for point in inst.points:
-        values = {n: ring.from_rational(x) for n, x in zip(inst.inputs, point.inputs)}
-        for n in inst.neurons:
-            budget.tick(len(n.edges) + 1)
-            acc = ring.from_rational(fmpq(0))
-            for src, w in n.edges:
-                if not ring.is_zero(values[src]):        # most inputs of a point are 0
+        budget.tick(1, point.loc)
+        inputs = _nonzero_inputs(inst, point.inputs)
+        incoming: dict[int, list] = {}
+        heap, seen = list(biased), set(biased)
+
+        def reach(src: str) -> None:
+            for j, s, w in out_edges.get(src, ()):
+                incoming.setdefault(j, []).append((s, w))
+                if j not in seen:
+                    seen.add(j)
+                    heappush(heap, j)
+
+        for name in inputs:
+            reach(name)
+        active = []
+        while heap:                     # edges go forward, so pops come in topological order
+            j = heappop(heap)
+            active.append(j)
+            reach(neurons[j].name)
+        params = {w.param for j in active for _s, w in incoming.get(j, ()) if w.param}
+        params |= {b.param for j in active for b in neurons[j].biases if b.param}
+        ring, env = local(params)
+
+        def weight(w) -> Any:
+            if w.param is None:
+                return ring.from_rational(w.fixed)
+            return env[w.param] if w.sign > 0 else ring.neg(env[w.param])
+
+        zero = ring.from_rational(fmpq(0))
+        values = {n: ring.from_rational(x) for n, x in inputs.items()}
+        for j in active:
+            n = neurons[j]
+            edges = incoming.get(j, ())
+            budget.tick(len(edges) + 1)
+            acc = zero
+            for src, w in edges:
+                if not ring.is_zero(values[src]):
                     acc = ring.add(acc, ring.mul(weight(w), values[src]))
             for b in n.biases:
                 acc = ring.add(acc, weight(b))
             values[n.name] = acc
         for name, y in zip(inst.outputs, point.outputs):
             if y is not None:
-                out.append(ring.sub(values[name], ring.from_rational(y)))
+                out.append(ring.sub(values.get(name, zero), ring.from_rational(y)))
     return out
 
 
-def _shown_nonzero(d, nonzero: list) -> bool:
-    """d is a non-zero number times a product of powers of the polynomials in `nonzero`."""
-    if d.is_zero():
-        return False
-    for f in nonzero:
-        while not d.is_constant():
-            quotient, remainder = divmod(d, f)
-            if not remainder.is_zero():
-                break
-            d = quotient
-    return d.is_constant()
+class Facts:
+    """Polynomials shown non-zero, each in the ring of its own variables, indexed by variable
+    (a polynomial can divide d only if its variables are among d's)."""
+
+    def __init__(self) -> None:
+        self.facts: list[tuple[frozenset[str], Any]] = []
+        self.by_variable: dict[str, list[int]] = {}
+
+    def add(self, p: Any, rings: Rings) -> None:
+        names = support(p)
+        for v in names:
+            self.by_variable.setdefault(v, []).append(len(self.facts))
+        self.facts.append((names, move(p, rings.poly(names).ctx)))
+
+    def shown_nonzero(self, d: Any) -> bool:
+        """d is a non-zero number times a product of powers of the facts (tried in the order
+        they were shown, each as often as it divides)."""
+        if d.is_zero():
+            return False
+        names = support(d)
+        candidates = sorted({i for v in names for i in self.by_variable.get(v, ())
+                             if self.facts[i][0] <= names})
+        for i in candidates:
+            f = move(self.facts[i][1], d.context())
+            while not d.is_constant():
+                quotient, remainder = divmod(d, f)
+                if not remainder.is_zero():
+                    break
+                d = quotient
+        return d.is_constant()
 
 
 def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], steps: list,
                     direction: str, budget: Budget, loc: Location) -> None:
     """Every solution of `premise`, mapped by `maps`, solves `conclusion` (see module doc)."""
     names = unknowns(premise)
-    polys = PolynomialRing(names)
-    rational = RationalFunctions(names)
-    hyps = [num for num, _den in hypotheses(premise, rational, rational.env(), budget)]
-    hyp_names = {f"hyp[{i}]": h for i, h in enumerate(hyps, start=1)}
-    zeros = {n: polys.from_rational(fmpq(0)) for n in hyp_names}
-    scope = X.Scope(frozenset(names) | frozenset(hyp_names))
-    ev = X.Evaluator(polys, budget)
+    rings = Rings(names)
 
-    def poly(e: ast.Expr, with_hyps: dict | None = None):
-        X.expect(e, scope, X.NUM)
-        return ev.value(e, {**polys.env(), **(with_hyps if with_hyps is not None else hyp_names)})
+    def own(vs: set) -> tuple:
+        ring = rings.rational(vs)
+        return ring, ring.env()
 
-    def in_ideal(target, combo: ast.Expr, what: str, where: Location) -> None:
-        if not poly(combo, zeros).is_zero():
-            raise Reject(f"{direction}: the combination for {what} is not in the ideal (it does "
-                         f"not vanish when every hyp[i] is 0)", where)
-        if poly(combo) != target:
-            raise Reject(f"{direction}: the identity for {what} does not hold", where)
+    hyps = [num for num, _den in equations(premise, budget, own)]
+    hyp_index = {f"hyp[{i + 1}]": i for i in range(len(hyps))}
+    scope = X.Scope(frozenset(names) | frozenset(hyp_index))
 
-    image = {n: X.Evaluator(rational, budget).value(e, rational.env()) for n, e in maps.items()}
-    goals = hypotheses(conclusion, rational, image, budget)
+    image = {}
+    for n, e in maps.items():
+        ring, env = own(X.names_in(e) & rings.order.keys())
+        image[n] = X.Evaluator(ring, budget).value(e, env)
 
-    nonzero: list = [polys.gens[v] for v in getattr(premise, "nonzero", ())]
+    def composed(vs: set) -> tuple:
+        ring = rings.rational(frozenset().union(*(support(image[u][0]) | support(image[u][1])
+                                                  for u in vs)))
+        return ring, {u: (move(image[u][0], ring.ctx), move(image[u][1], ring.ctx)) for u in vs}
+
+    goals = equations(conclusion, budget, composed)
+
+    class Step:
+        """A step's expressions, evaluated in a ring over every variable they involve."""
+
+        def __init__(self, exprs: list, targets: list):
+            refs, vs = set(), set()
+            for e in exprs:
+                for name in X.names_in(e):
+                    if name in hyp_index:
+                        refs.add(name)
+                    elif name in rings.order:
+                        vs.add(name)
+            for h in refs:
+                vs |= support(hyps[hyp_index[h]])
+            for t in targets:
+                vs |= support(t)
+            self.ring = rings.poly(vs)
+            self.ev = X.Evaluator(self.ring, budget)
+            env = self.ring.env()
+            zero = self.ring.from_rational(fmpq(0))
+            self.zeros = {**env, **{h: zero for h in refs}}
+            self.hyps = {**env, **{h: move(hyps[hyp_index[h]], self.ring.ctx) for h in refs}}
+
+        def poly(self, e: ast.Expr, zeros: bool = True) -> Any:
+            X.expect(e, scope, X.NUM)
+            return self.ev.value(e, self.zeros if zeros else self.hyps)
+
+        def in_ideal(self, target: Any, combo: ast.Expr, what: str, where: Location) -> None:
+            if not self.poly(combo).is_zero():
+                raise Reject(f"{direction}: the combination for {what} is not in the ideal (it "
+                             f"does not vanish when every hyp[i] is 0)", where)
+            if self.poly(combo, zeros=False) != move(target, self.ring.ctx):
+                raise Reject(f"{direction}: the identity for {what} does not hold", where)
+
+    facts = Facts()
+    for v in getattr(premise, "nonzero", ()):
+        facts.add(rings.poly([v]).gens[v], rings)
     by_goal: dict[int, ast.Decl] = {}
     for step in steps:
         if step.kind == "nonzero":
-            d = poly(step.data["poly"], zeros)
+            s = Step([step.data["poly"], step.data["inverse"], step.data["by"]], [])
+            d = s.poly(step.data["poly"])
             if d.is_constant():
                 raise Reject(f"{direction}: a nonzero step for a constant is not needed", step.loc)
-            in_ideal(d * poly(step.data["inverse"], zeros) - polys.from_rational(fmpq(1)),
-                     step.data["by"], "a nonzero step", step.loc)
-            nonzero.append(d)
+            s.in_ideal(d * s.poly(step.data["inverse"]) - s.ring.from_rational(fmpq(1)),
+                       step.data["by"], "a nonzero step", step.loc)
+            facts.add(d, rings)
         else:
             k = step.data["goal"]
             if not 1 <= k <= len(goals):
@@ -155,11 +307,11 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
                 raise Reject(f"{direction}: goal {k} is justified twice", step.loc)
             by_goal[k] = step
     for n, value in image.items():
-        if not _shown_nonzero(value[1], nonzero):
+        if not facts.shown_nonzero(value[1]):
             raise Reject(f"{direction}: the denominator of the map's value for {n!r} is not "
                          f"shown to be non-zero", loc)
     for v in getattr(conclusion, "nonzero", ()):
-        if not _shown_nonzero(image[v][0], nonzero):
+        if not facts.shown_nonzero(image[v][0]):
             raise Reject(f"{direction}: {v!r} is nonzero in {conclusion.name!r}, but the map's "
                          f"value for it is not shown to be non-zero", loc)
     for k, (num, _den) in enumerate(goals, start=1):
@@ -170,10 +322,13 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
         if step is None:
             raise Reject(f"{direction}: goal {k} (equation {k} of {conclusion.name!r}) has no "
                          f"justification", loc)
-        factor = polys.from_rational(fmpq(1))
+        exprs = [step.data["by"]] + ([step.data["times"]] if step.data["times"] is not None
+                                     else [])
+        s = Step(exprs, [num])
+        factor = s.ring.from_rational(fmpq(1))
         if step.data["times"] is not None:
-            factor = poly(step.data["times"], zeros)
-            if not _shown_nonzero(factor, nonzero):
+            factor = s.poly(step.data["times"])
+            if not facts.shown_nonzero(factor):
                 raise Reject(f"{direction}: the factor of goal {k} is not shown to be non-zero",
                              step.loc)
-        in_ideal(factor * num, step.data["by"], f"goal {k}", step.loc)
+        s.in_ideal(factor * move(num, s.ring.ctx), step.data["by"], f"goal {k}", step.loc)

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Union
 
 Weight = Union[str, Fraction]          # a parameter name, or a prescribed number
+SPARSE_ABOVE = 16                      # data rows of wider networks are written sparse
 
 
 @dataclass
@@ -74,16 +75,24 @@ class Net:
         params = self.params()
         if params:
             lines.append(f"  param {', '.join(params)} real;")
+        into: dict[str, list[tuple[str, Weight]]] = {}      # `into` for all neurons at once
+        for (u, v), w in self.edges.items():
+            into.setdefault(v, []).append((u, w))
         for kind, group in (("hidden", self.hidden), ("output", self.outputs)):
             for n in group:
-                terms = [term(u, w) for u, w in self.into(n)]
+                terms = [term(u, w) for u, w in into.get(n, [])]
                 if n in self.biases:
                     terms.append(self.biases[n])
                 body = " + ".join(terms).replace("+ -", "- ")
                 lines.append(f"  {kind} {n} identity = {body or '0'};")
         lines += ["  loss squared;", "  gamma 0;", "  data {"]
+        column = {u: i for i, u in enumerate(self.inputs, start=1)}
         for p in self.points:
-            ins = " ".join(str(p.inputs.get(u, 0)) for u in self.inputs)
+            if len(self.inputs) > SPARSE_ABOVE:         # `{i: v, ...}`: O(non-zeros) per row
+                ins = "{" + ", ".join(f"{column[u]}: {x}" for u, x in sorted(
+                    p.inputs.items(), key=lambda item: column[item[0]]) if x != 0) + "}"
+            else:
+                ins = " ".join(str(p.inputs.get(u, 0)) for u in self.inputs)
             outs = " ".join("?" if p.targets[o] is None else number(p.targets[o])
                             for o in self.outputs)
             lines.append(f"    {ins} -> {outs}" + (f"    # {p.note}" if p.note else ""))
