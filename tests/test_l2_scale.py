@@ -167,7 +167,8 @@ def test_facts_keep_the_greedy_semantics():
 
 
 def test_small_rings_keep_the_premise_order_and_refuse_lost_variables():
-    rings = identities.Rings(["b", "a", "c"])
+    rings = identities.Rings(["b", "a", "c"], one_ring=0)
+    assert identities.Rings(["b", "a", "c"]).poly({"a"}).ctx.names() == ("b", "a", "c")
     assert rings.poly({"a", "b"}).ctx.names() == ("b", "a")
     a, b = ctx("a", "b").gens()
     assert identities.support(a * b + 1) == {"a", "b"} and identities.support(0 * a) == set()
@@ -175,3 +176,17 @@ def test_small_rings_keep_the_premise_order_and_refuse_lost_variables():
         ("b", "a", "c")
     with pytest.raises(KernelError):
         identities.move(a * b, rings.poly({"a"}).ctx)
+
+
+@pytest.mark.parametrize("one_ring", [0, 10**9])
+def test_one_ring_and_small_rings_give_the_same_verdicts(one_ring, monkeypatch):
+    """The ring policy is an optimisation: small rings everywhere and one ring everywhere
+    accept and reject the same certificates, for the same reason."""
+    from checker.reductions import etr_inv_to_nnt
+    from checker.reductions.etr_inv_to_eq import EtrInv
+    monkeypatch.setattr(identities, "ONE_RING", one_ring)
+    text = etr_inv_to_nnt.certificate(EtrInv(("x", "y", "w"), (
+        ("inv", "x", "y"), ("add", "y", "w", "x"), ("inv", "w", "w"))), "corrected")
+    assert checker.check(text).status == "ACCEPT"
+    bad = checker.check(text.replace("goal 1 by", "goal 1 by 2*", 1))
+    assert bad.status == "REJECT" and "goal 1" in bad.reason

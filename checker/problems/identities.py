@@ -90,15 +90,25 @@ def move(p: Any, ctx: Any) -> Any:
     return p.project_to_context(ctx)
 
 
-class Rings:
-    """Rings over subsets of one instance's unknowns, variables in the instance's order."""
+# Up to this many unknowns a single ring over all of them is cheaper than moving polynomials
+# between small rings (the final NN-TRAINING instance of 003, whose equations each involve
+# every free bias); above it, exponent vectors of that length make every monomial costly.
+ONE_RING = 2048
 
-    def __init__(self, names: list[str]):
+
+class Rings:
+    """Rings over subsets of one instance's unknowns, variables in the instance's order
+    (all of them when there are at most ONE_RING)."""
+
+    def __init__(self, names: list[str], one_ring: int | None = None):
         self.order = {n: i for i, n in enumerate(names)}
+        self.single = len(names) <= (ONE_RING if one_ring is None else one_ring)
         self._poly: dict[tuple, PolynomialRing] = {}
         self._rational: dict[tuple, RationalFunctions] = {}
 
     def _key(self, names: Iterable[str]) -> tuple:
+        if self.single:                          # few unknowns: one ring, no moves at all
+            return tuple(self.order)
         return tuple(sorted(names, key=self.order.__getitem__))
 
     def poly(self, names: Iterable[str]) -> PolynomialRing:
@@ -246,8 +256,8 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
         image[n] = X.Evaluator(ring, budget).value(e, env)
 
     def composed(vs: set) -> tuple:
-        ring = rings.rational(frozenset().union(*(support(image[u][0]) | support(image[u][1])
-                                                  for u in vs)))
+        ring = rings.rational(() if rings.single else frozenset().union(
+            *(support(image[u][0]) | support(image[u][1]) for u in vs)))
         return ring, {u: (move(image[u][0], ring.ctx), move(image[u][1], ring.ctx)) for u in vs}
 
     goals = equations(conclusion, budget, composed)
@@ -263,10 +273,11 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
                         refs.add(name)
                     elif name in rings.order:
                         vs.add(name)
-            for h in refs:
-                vs |= support(hyps[hyp_index[h]])
-            for t in targets:
-                vs |= support(t)
+            if not rings.single:
+                for h in refs:
+                    vs |= support(hyps[hyp_index[h]])
+                for t in targets:
+                    vs |= support(t)
             self.ring = rings.poly(vs)
             self.ev = X.Evaluator(self.ring, budget)
             env = self.ring.env()
