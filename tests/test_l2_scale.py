@@ -167,8 +167,10 @@ def test_facts_keep_the_greedy_semantics():
 
 
 def test_small_rings_keep_the_premise_order_and_refuse_lost_variables():
-    rings = identities.Rings(["b", "a", "c"], one_ring=0)
+    many = ["b", "a", "c"] + [f"v{i}" for i in range(40)]
+    rings = identities.Rings(many, one_ring=0)
     assert identities.Rings(["b", "a", "c"]).poly({"a"}).ctx.names() == ("b", "a", "c")
+    assert len(rings.poly(many[:10]).ctx.names()) == len(many)        # a wide set: one ring
     assert rings.poly({"a", "b"}).ctx.names() == ("b", "a")
     a, b = ctx("a", "b").gens()
     assert identities.support(a * b + 1) == {"a", "b"} and identities.support(0 * a) == set()

@@ -90,10 +90,13 @@ def move(p: Any, ctx: Any) -> Any:
     return p.project_to_context(ctx)
 
 
-# Up to this many unknowns a single ring over all of them is cheaper than moving polynomials
-# between small rings (the final NN-TRAINING instance of 003, whose equations each involve
-# every free bias); above it, exponent vectors of that length make every monomial costly.
-ONE_RING = 2048
+# One ring over all unknowns costs O(#unknowns) per monomial (FLINT packs exponent vectors
+# densely); a small ring costs a context and moves.  So: one ring for instances with at most
+# ONE_RING unknowns and for a variable set of more than 1/WIDE of them (the final NN-TRAINING
+# instance of 003: every equation involves every free bias); small rings otherwise.  Which
+# ring is used never changes a value: variables keep the premise's order.
+ONE_RING = 64
+WIDE = 8
 
 
 class Rings:
@@ -107,8 +110,9 @@ class Rings:
         self._rational: dict[tuple, RationalFunctions] = {}
 
     def _key(self, names: Iterable[str]) -> tuple:
-        if self.single:                          # few unknowns: one ring, no moves at all
-            return tuple(self.order)
+        names = set(names)
+        if self.single or len(names) * WIDE > len(self.order):
+            return tuple(self.order)             # one ring: no moves, no new contexts
         return tuple(sorted(names, key=self.order.__getitem__))
 
     def poly(self, names: Iterable[str]) -> PolynomialRing:
@@ -255,12 +259,31 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
         ring, env = own(X.names_in(e) & rings.order.keys())
         image[n] = X.Evaluator(ring, budget).value(e, env)
 
+    image_support = {} if rings.single else {
+        u: support(num) | support(den) for u, (num, den) in image.items()}
+
     def composed(vs: set) -> tuple:
         ring = rings.rational(() if rings.single else frozenset().union(
-            *(support(image[u][0]) | support(image[u][1]) for u in vs)))
-        return ring, {u: (move(image[u][0], ring.ctx), move(image[u][1], ring.ctx)) for u in vs}
+            *(image_support[u] for u in vs)))
+        return ring, {u: moved(u, ring) for u in vs}
+
+    images_in: dict[tuple, tuple] = {}
+
+    def moved(u: str, ring: Any) -> tuple:
+        """image[u] in `ring`, each (ring, unknown) converted once."""
+        key = (id(ring), u)
+        if key not in images_in:
+            images_in[key] = (move(image[u][0], ring.ctx), move(image[u][1], ring.ctx))
+        return images_in[key]
 
     goals = equations(conclusion, budget, composed)
+
+    supports: dict[int, frozenset] = {}
+
+    def hyp_support(i: int) -> frozenset:
+        if i not in supports:
+            supports[i] = support(hyps[i])
+        return supports[i]
 
     class Step:
         """A step's expressions, evaluated in a ring over every variable they involve."""
@@ -275,7 +298,7 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
                         vs.add(name)
             if not rings.single:
                 for h in refs:
-                    vs |= support(hyps[hyp_index[h]])
+                    vs |= hyp_support(hyp_index[h])
                 for t in targets:
                     vs |= support(t)
             self.ring = rings.poly(vs)
