@@ -46,17 +46,7 @@ def _timed_check_direction(*args, **kwargs):
 identities.check_direction = _timed_check_direction
 
 
-def gen(n: int, seed: int) -> etr_inv_to_eq.EtrInv:
-    """n variables, n constraints; the same generator as tests/test_l2_scale.py."""
-    rng = random.Random(seed)
-    names = tuple(f"x{i}" for i in range(1, n + 1))
-    cons = []
-    for i in range(n):
-        if rng.random() < 0.3:
-            cons.append(("inv", names[i], rng.choice(names)))
-        else:
-            cons.append(("add", rng.choice(names), rng.choice(names), rng.choice(names)))
-    return etr_inv_to_eq.EtrInv(names, tuple(cons))
+gen = etr_inv_to_eq.sized_source
 
 
 def certificate(stage: str, n: int) -> str:

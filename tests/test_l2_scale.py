@@ -81,17 +81,7 @@ def test_sparse_row_is_a_read_only_list():
         row[4]
 
 
-def gen_etr_inv(n: int, seed: int) -> etr_inv_to_eq.EtrInv:
-    """A random ETR-INV system: n variables, n constraints (about 30 % inversions)."""
-    rng = random.Random(seed)
-    names = tuple(f"x{i}" for i in range(1, n + 1))
-    cons = []
-    for i in range(n):
-        if rng.random() < 0.3:
-            cons.append(("inv", names[i], rng.choice(names)))
-        else:
-            cons.append(("add", rng.choice(names), rng.choice(names), rng.choice(names)))
-    return etr_inv_to_eq.EtrInv(names, tuple(cons))
+gen_etr_inv = etr_inv_to_eq.sized_source
 
 
 def stage2(n: int) -> str:

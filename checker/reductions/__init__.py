@@ -15,3 +15,16 @@ def shrink(src, fails, smaller):
                 break
         else:
             return src
+
+
+def first_of_shape(doc, kind: type, convert, what: str):
+    """convert(inst) for the first instance of `kind` in the document that converts without a
+    ValueError (so a stage can read the previous stage's output); ValueError if none does."""
+    errors = []
+    for inst in doc.instances.values():
+        if isinstance(inst, kind):
+            try:
+                return convert(inst)
+            except ValueError as e:
+                errors.append(str(e))
+    raise ValueError(errors[0] if errors else f"the document contains no {what} instance")

@@ -37,7 +37,7 @@ import random
 from dataclasses import dataclass
 from fractions import Fraction
 
-from . import shrink
+from . import first_of_shape, shrink
 from .etr_inv_to_eq import EtrInvEq, render_eq
 from .laurent import Term, factor, full_denominator, without
 from .stage import Stage, block, document, terms_sum
@@ -226,14 +226,7 @@ def read_source(doc) -> EtrInvEq:
     """The first ETR instance of a document that is an ETR-INV-EQ formula (so the output of
     `nncert reduce etr-inv-to-eq` can be fed on); ValueError if there is none."""
     from ..problems.etr import EtrInstance
-    errors = []
-    for inst in doc.instances.values():
-        if isinstance(inst, EtrInstance):
-            try:
-                return _as_eq(inst)
-            except ValueError as e:
-                errors.append(str(e))
-    raise ValueError(errors[0] if errors else "the document contains no etr instance")
+    return first_of_shape(doc, EtrInstance, _as_eq, "etr")
 
 
 def _as_eq(inst) -> EtrInvEq:

@@ -124,6 +124,20 @@ def random_source(rng: random.Random) -> EtrInv:
     return EtrInv(names, tuple(out))
 
 
+def sized_source(n: int, seed: int) -> EtrInv:
+    """A seeded random formula with n variables and n constraints, about 30 % inversions (the
+    instances of bench/l2_growth.py)."""
+    rng = random.Random(seed)
+    names = tuple(f"x{i}" for i in range(1, n + 1))
+    out = []
+    for i in range(n):
+        if rng.random() < 0.3:
+            out.append(("inv", names[i], rng.choice(names)))
+        else:
+            out.append(("add", rng.choice(names), rng.choice(names), rng.choice(names)))
+    return EtrInv(names, tuple(out))
+
+
 def minimize(src: EtrInv, fails) -> EtrInv:
     def smaller(s: EtrInv):
         for i in range(len(s.constraints)):

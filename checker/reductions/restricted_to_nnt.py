@@ -27,6 +27,7 @@ from __future__ import annotations
 import random
 from fractions import Fraction
 
+from . import first_of_shape
 from .laurent import Term, factor, without
 from .stage import Stage, block, document, terms_sum
 from .stage import goal as goal_step
@@ -204,14 +205,7 @@ def read_source(doc) -> Net:
     """The first training instance of a document that is a two-layer identity network without
     biases on 0/1 data (so the output of `nncert reduce eq-to-restricted` can be fed on)."""
     from ..problems.training import TrainingInstance
-    errors = []
-    for inst in doc.instances.values():
-        if isinstance(inst, TrainingInstance):
-            try:
-                return _as_net(inst)
-            except ValueError as e:
-                errors.append(str(e))
-    raise ValueError(errors[0] if errors else "the document contains no training instance")
+    return first_of_shape(doc, TrainingInstance, _as_net, "training")
 
 
 def _as_net(inst) -> Net:
