@@ -98,3 +98,16 @@ def test_enumeration_space_of_10_to_30_declines():
             "claims { refutes(t); }\nend\n")
     v = verdict(text)
     assert v.status == "DECLINE" and "enumeration" in v.reason
+
+
+def test_sparse_row_with_a_huge_index_rejects():
+    from tools.hostile import sparse_row
+    v = verdict(sparse_row("9" * 10**6 + ": 1"))
+    assert v.status == "REJECT" and "out of range" in v.reason
+
+
+def test_equal_of_long_squaring_chains_declines_from_sizes_alone():
+    from tools.hostile import squarings
+    v = verdict(HEAD + squarings("P", 10**4) + squarings("Q", 10**4)
+                + "claims { equal(P, Q); }\nend\n")
+    assert v.status == "DECLINE" and "max-prime-bits" in v.reason

@@ -38,6 +38,17 @@ def enumeration(params: int, values: int) -> str:
             "claims { refutes(t); }\nend\n")
 
 
+def sparse_row(entries: str) -> str:
+    return (HEAD + "instance t : training { input x, y; param a real; output o identity = a*x;\n"
+            f"loss squared; gamma 0; data {{\n{{{entries}}} -> 1\n}} }}\n"
+            "witness w for t { a = 1; }\nclaims { solves(t, w); }\nend\n")
+
+
+def squarings(name: str, rows: int) -> str:
+    return (f"instance {name} : slp {{\n0 + 0\n"
+            + "".join(f"{i} * {i}\n" for i in range(1, rows)) + "}\n")
+
+
 CASES = {
     "2^(10^9)": (lambda: etr_witness("2^(10^9)"), "DECLINE"),
     "10^(10^9)": (lambda: etr_witness("10^(10^9)"), "DECLINE"),
@@ -51,6 +62,12 @@ CASES = {
                               + "}\nclaims { refutes(P); }\nend\n", "DECLINE"),
     "enumeration space 10^30": (lambda: enumeration(30, 10), "DECLINE"),
     "10^6 edges, no data": (lambda: wide_network(1000), "DECLINE"),
+    "sparse row index of 10^6 digits": (lambda: sparse_row("9" * 10**6 + ": 1"), "REJECT"),
+    "sparse row naming 10^6 inputs": (lambda: sparse_row(", ".join(
+        f"{i}: 1" for i in range(1, 10**6 + 1))), "REJECT"),
+    "equal of two 10^6-squaring SLPs": (lambda: HEAD + squarings("P", 10**6)
+                                        + squarings("Q", 10**6)
+                                        + "claims { equal(P, Q); }\nend\n", "DECLINE"),
 }
 
 
