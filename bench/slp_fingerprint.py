@@ -55,7 +55,7 @@ def row(kind: str, rows: list, seconds: float) -> None:
     if isinstance(sz, Decline):
         print(f"| {kind} | {len(rows)} | - | {t_size:.3f} | DECLINE: {sz.reason} | | | | |")
         return
-    s, top = sz
+    s, top, _total = sz
     plan = FP.choose(s + 1, 64, budget.max_prime_bits)
     p, t_prime = timed(lambda: FP.random_prime(plan.k, plan.rounds, FP.randomness(1), budget))
     _, t_res = timed(lambda: FP.residue(c, p, budget, None))

@@ -6,8 +6,10 @@ aᵢ = aⱼ ⊕ aₖ (⊕ ∈ {+, −, ×}, j, k < i); its value is the last a�
 whether two circuits have the same value:
 
 * **Sizes.**  One pass of the size recurrence of the exact evaluator (`slp.next_size`, integers
-  only) gives B with |L − R| < 2^B.  If every value provably fits in `EXACT_BITS` bits the
-  circuits are evaluated exactly and the answer is exact.
+  only) gives B with |L − R| < 2^B.  If exact evaluation is affordable — every value fits in
+  `EXACT_BITS` bits and the sizes of all values sum to at most `EXACT_TOTAL` bits (so at most
+  EXACT_TOTAL/EXACT_BITS operations act on numbers of the largest size) — the circuits are
+  evaluated exactly and the answer is exact.
 * **Different residues are an exact disproof.**  If L mod m ≠ R mod m for any modulus m, then
   L ≠ R, whatever m is (prime or not) and however it was chosen: REJECT, exactly.
 * **Equal residues are probabilistic evidence.**  The kernel, never the certificate, draws the
@@ -56,7 +58,8 @@ from .slp import next_size
 
 TARGET_BITS = 64          # default guarantee: error probability ≤ 2^-64
 MIN_PRIME_BITS = 32
-EXACT_BITS = 1 << 12      # circuits whose values all fit in this many bits are evaluated exactly
+EXACT_BITS = 1 << 18      # exact evaluation when every value fits in this many bits
+EXACT_TOTAL = 1 << 34     # and all values together in this many (10^6 random rows: 5.7·10^9)
 LN2_LOWER, LN2_UPPER = fmpq(6931, 10000), fmpq(6932, 10000)
 RS_UPPER = fmpq(125506, 100000)   # Rosser–Schoenfeld (3.6)
 
@@ -79,9 +82,10 @@ class Plan:
     error: fmpq
 
 
-def sizes(c: Circuit, budget: Budget, loc: Location, limit: int) -> tuple[int, int]:
-    """(s, s_max): |value| < 2^s and every |aᵢ| < 2^s_max.  DECLINE when a bound itself needs
-    more than `limit` bits (a fingerprint would then need primes of more than `limit` bits)."""
+def sizes(c: Circuit, budget: Budget, loc: Location, limit: int) -> tuple[int, int, int]:
+    """(s, s_max, total): |value| < 2^s, every |aᵢ| < 2^s_max, and total is the sum of the
+    bounds of all aᵢ.  DECLINE when a bound itself needs more than `limit` bits (a fingerprint
+    would then need primes of more than `limit` bits)."""
     bits = [max(int(x).bit_length(), 0) for x in c.constants]
     if not bits:
         raise Reject("a circuit needs at least one value", loc)
@@ -97,7 +101,7 @@ def sizes(c: Circuit, budget: Budget, loc: Location, limit: int) -> tuple[int, i
         if i & 1023 == 0:
             budget.tick(1024, loc)
         bits.append(s)
-    return bits[-1], top
+    return bits[-1], top, sum(bits)
 
 
 def residue(c: Circuit, m: int | None, budget: Budget, loc: Location) -> int:
@@ -198,9 +202,9 @@ def equal(left: Circuit, right: Circuit, budget: Budget, rng: random.Random,
           loc: Location = None, target: int = TARGET_BITS) -> fmpq | None:
     """Return None if the values are equal (exact), or an error bound e: the values are equal
     except with probability ≤ e.  Reject if they differ (always an exact disproof)."""
-    sl, tl = sizes(left, budget, loc, budget.max_prime_bits)
-    sr, tr = sizes(right, budget, loc, budget.max_prime_bits)
-    if max(tl, tr) <= EXACT_BITS:
+    sl, tl, ul = sizes(left, budget, loc, budget.max_prime_bits)
+    sr, tr, ur = sizes(right, budget, loc, budget.max_prime_bits)
+    if max(tl, tr) <= EXACT_BITS and ul + ur <= EXACT_TOTAL:
         a, b = residue(left, None, budget, loc), residue(right, None, budget, loc)
         if a != b:
             raise Reject(f"the values differ ({a} and {b})", loc)
