@@ -2,7 +2,7 @@
 
 A `RealAlgebraic` is an irreducible integer polynomial of degree >= 2 with an open rational
 interval holding exactly one of its roots.  Roots are isolated exactly (Descartes' rule of signs
-on rational intervals, the kernel's `_variations`; bisection at rationals, never a root of an
+on rational intervals, the kernel's `sign_variations`; bisection at rationals, never a root of an
 irreducible polynomial of degree >= 2), never with floating point.
 
 Several algebraic values share one field Q(theta): sympy's `primitive_element` proposes theta
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from flint import fmpq, fmpq_poly, fmpz, fmpz_poly
 
 from ..kernel.budget import Budget, Decline, Reject
-from ..kernel.fields import AlgebraicField, _variations
+from ..kernel.fields import AlgebraicField, sign_variations
 from . import ImportFailure
 
 Loc = tuple[int, int] | None
@@ -60,7 +60,7 @@ def isolate(m: fmpz_poly) -> list[tuple[fmpq, fmpq]]:
     out, stack = [], [(-b, b)]
     while stack:
         lo, hi = stack.pop()
-        v = _variations(mq, lo, hi)
+        v = sign_variations(mq, lo, hi)
         if v == 1:
             out.append((lo, hi))
         elif v > 1:

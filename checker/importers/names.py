@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from .. import check
-from ..language.parser import _parser
+from ..language.parser import terminals
 
 _SHAPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 
@@ -23,7 +23,7 @@ _SHAPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 @lru_cache(maxsize=1)
 def _keywords() -> list[re.Pattern]:
     """Every terminal of the grammar but NAME: a name one of them matches is a keyword."""
-    return [re.compile(t.pattern.to_regexp()) for t in _parser().terminals if t.name != "NAME"]
+    return [re.compile(t.pattern.to_regexp()) for t in terminals() if t.name != "NAME"]
 
 
 @lru_cache(maxsize=None)

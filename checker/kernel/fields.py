@@ -33,7 +33,7 @@ def _exact_mid(v: arb) -> fmpq:
     return fmpq(man) * fmpq(2) ** int(exp)
 
 
-def _variations(m: fmpq_poly, lo: fmpq, hi: fmpq) -> int:
+def sign_variations(m: fmpq_poly, lo: fmpq, hi: fmpq) -> int:
     """Descartes bound on the number of roots of m in (lo, hi): the sign changes in the
     coefficients of (1+x)^n m((hi + lo x)/(1+x))."""
     c = m(fmpq_poly([lo, hi - lo])).coeffs()          # roots in (lo, hi) -> roots in (0, 1)
@@ -48,7 +48,7 @@ def _count_roots(m: fmpq_poly, lo: fmpq, hi: fmpq, budget: Budget, loc: Location
     while stack and total < 2:
         budget.tick(m.degree(), loc)
         a, b = stack.pop()
-        v = _variations(m, a, b)
+        v = sign_variations(m, a, b)
         if v == 1:
             total += 1
         elif v >= 2:

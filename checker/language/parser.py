@@ -350,6 +350,11 @@ _PARSER: lark.Lark | None = None
 _BUILD = _Build()
 
 
+def terminals() -> list:
+    """The grammar's terminal definitions (for producers that must avoid its keywords)."""
+    return list(_parser().terminals)
+
+
 def _parser() -> lark.Lark:
     global _PARSER
     if _PARSER is None:
