@@ -34,7 +34,7 @@ hypotheses (and, for a copy, X' − X = h(link') − h(link)).
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from . import first_of_shape, shrink
@@ -55,6 +55,8 @@ class Gadget:
     var: str | None            # the source variable it carries (None: a link's t or s)
     full: bool
     copy_of: str | None = None
+    value: str = ""            # what encode gives X: the variable, or 0 / x for a link's t / s
+    points: dict[str, int] = field(default_factory=dict)      # "d1".."d4" -> point index
 
     def p(self, letter: str) -> str:
         return f"{letter}{self.number}"
@@ -82,8 +84,9 @@ def reduce(eq: EtrInvEq, variant: str) -> tuple[Net, Stage]:
         net.points.append(Point({u: 1 for u in inputs}, {"a": a, "b": b}, note))
         return len(net.points) - 1
 
-    def make(var: str | None, full: bool, copy_of: str | None = None) -> Gadget:
-        g = Gadget(len(gadgets) + 1, var, full, copy_of)
+    def make(var: str | None, full: bool, copy_of: str | None = None,
+             value: str | None = None) -> Gadget:
+        g = Gadget(len(gadgets) + 1, var, full, copy_of, var if value is None else value)
         gadgets.append(g)
         count = 5 if full else 2
         net.inputs += [g.s(i) for i in range(1, count + 1)]
@@ -98,7 +101,7 @@ def reduce(eq: EtrInvEq, variant: str) -> tuple[Net, Stage]:
             net.edges[(g.m(2), "b")] = ONE
             net.edges[(g.m(3), "b")] = g.p("V")
         label = var if copy_of is None else f"copy of {copy_of}"
-        g.points = {"d1": add_point([g.s(1), g.s(2)], Fraction(0), None, f"d1 of {label}")}
+        g.points["d1"] = add_point([g.s(1), g.s(2)], Fraction(0), None, f"d1 of {label}")
         if full:
             g.points["d2"] = add_point([g.s(3), g.s(4)], Fraction(0), None, f"d2 of {label}")
             g.points["d3"] = add_point([g.s(3)], None, ONE, f"d3 of {label}")
@@ -117,13 +120,12 @@ def reduce(eq: EtrInvEq, variant: str) -> tuple[Net, Stage]:
             if variant == "corrected" and any(t[0] is g and t[1] == sign and t[2] == e
                                               for t in terms):
                 g = make(v, g.full, copy_of=v)
-                t, s = make(None, False), make(None, False)
+                t, s = make(None, False, value="0"), make(None, False, value=v)
                 links[g.number] = (
                     add_point([primary[v].s(1), t.s(1), s.s(2)], Fraction(0), None,
                               f"{v} + t - s = 0 (gadgets {t.number}, {s.number})"),
                     add_point([g.s(1), t.s(1), s.s(2)], Fraction(0), None,
                               f"copy of {v} + t - s = 0"))
-                g.link = (t, s)
             terms.append((g, sign, e))
         uses.append(terms)
     constraint_points = []
@@ -139,16 +141,10 @@ def reduce(eq: EtrInvEq, variant: str) -> tuple[Net, Stage]:
 
     encode = []
     for g in gadgets:
-        v = g.var if g.var is not None else None
-        if v is None:                       # a link's t (X = W = 0) or s (X = x, W = -x)
-            owner = next(c for c in gadgets if getattr(c, "link", (None, None))[1] is g
-                         or getattr(c, "link", (None, None))[0] is g)
-            x = "0" if owner.link[0] is g else owner.copy_of
-            encode += [(g.p("X"), x), (g.p("W"), "0" if x == "0" else f"-{x}")]
-            continue
-        encode += [(g.p("X"), v), (g.p("W"), f"-{v}")]
+        x = g.value
+        encode += [(g.p("X"), x), (g.p("W"), "0" if x == "0" else f"-{x}")]
         if g.full:
-            encode += [(g.p("Y"), f"1/{v}"), (g.p("Z"), f"-1/{v}"), (g.p("V"), v)]
+            encode += [(g.p("Y"), f"1/{x}"), (g.p("Z"), f"-1/{x}"), (g.p("V"), x)]
     decode = [(v, primary[v].p("X")) for v in eq.variables]
 
     forward = [f"goal {eqs[(p, 'a')]} by hyp[{j}];"
