@@ -8,6 +8,7 @@ import random
 import re
 import subprocess
 import sys
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -180,3 +181,14 @@ def test_audit_count_must_be_positive():
     proc = subprocess.run([sys.executable, "-m", "checker.cli", "audit", "etr-inv-to-nnt",
                            "--count", "0"], capture_output=True, text=True, cwd=ROOT)
     assert proc.returncode == 3 and "--count" in proc.stderr
+
+
+def test_parameter_names_of_the_source_do_not_decide_roles():
+    """A free weight named like a new parameter (r1, z1_m) keeps its own value; a clash with a
+    name the construction needs is refused."""
+    with pytest.raises(ValueError, match="already used"):
+        restricted_to_nnt.reduce(Net(["u"], ["m"], ["a"], {("u", "m"): "z1_m", ("m", "a"): 1},
+                                     points=[Point({"u": 1}, {"a": Fraction(1)})]), "corrected")
+    renamed = Net(["u"], ["m"], ["a"], {("u", "m"): "rate", ("m", "a"): 1},
+                  points=[Point({"u": 1}, {"a": Fraction(1)})])
+    assert checker.check(restricted_to_nnt.certificate(renamed, "corrected")).status == "ACCEPT"

@@ -46,13 +46,25 @@ def reduce(s2: Net, variant: str) -> tuple[Net, Stage]:
     outputs = s2.outputs + ["q"]
     s3 = Net(list(s2.inputs), list(s2.hidden), outputs)
     s3.points = [Point(dict(p.inputs), {**p.targets, "q": None}, p.note) for p in s2.points]
+    taken = set(s2.inputs) | set(s2.hidden) | set(s2.outputs) | set(s2.params())
+    value: dict[str, Fraction] = {}     # encode of every new parameter but the t_k (below)
+
+    def new(name: str, encoded_as: Fraction | None = None) -> str:
+        if name in taken:
+            raise ValueError(f"the name {name!r} is already used in the restricted instance")
+        taken.add(name)
+        if encoded_as is not None:
+            value[name] = encoded_as
+        return name
+
+    new("q")
     fixed: dict[tuple[str, str], tuple[str, Fraction]] = {}
     for (u, v), w in s2.edges.items():
         if isinstance(w, str):
             s3.edges[(u, v)] = w
         else:
-            fixed[(u, v)] = (f"F_{u}_{v}", w)
-            s3.edges[(u, v)] = f"F_{u}_{v}"
+            fixed[(u, v)] = (new(f"F_{u}_{v}", w), w)
+            s3.edges[(u, v)] = fixed[(u, v)][0]
 
     def add_point(inputs: list[str], targets: dict, note: str) -> int:
         s3.points.append(Point({u: 1 for u in inputs}, {o: targets.get(o) for o in outputs},
@@ -60,10 +72,11 @@ def reduce(s2: Net, variant: str) -> tuple[Net, Stage]:
         return len(s3.points) - 1
 
     dm: dict[str, int] = {}
+    one, zero_value = Fraction(1), Fraction(0)
     for m in s2.hidden:
-        s3.inputs.append(f"s_{m}")
-        s3.edges[(f"s_{m}", m)] = f"z1_{m}"
-        s3.edges[(m, "q")] = f"z2_{m}"
+        s3.inputs.append(new(f"s_{m}"))
+        s3.edges[(f"s_{m}", m)] = new(f"z1_{m}", one)
+        s3.edges[(m, "q")] = new(f"z2_{m}", one)
         dm[m] = add_point([f"s_{m}"], {"q": Fraction(1)}, f"d({m})")
     fix: dict[tuple[str, str], int] = {}
     for (u, v), (name, c) in fixed.items():
@@ -75,18 +88,18 @@ def reduce(s2: Net, variant: str) -> tuple[Net, Stage]:
                                  f"by a point on q is not sound")
             fix[(u, v)] = add_point([u], {"q": c}, f"fixes {name} = {number(c)}")
     for n in s3.hidden + outputs:
-        s3.biases[n] = f"B_{n}"
+        s3.biases[n] = new(f"B_{n}", zero_value)
     zero = add_point([], {o: Fraction(0) for o in outputs}, "all biases vanish")
     gadgets: list[tuple[int, int, str]] = []          # (k, point index, output)
     for i, p in enumerate(s3.points):
         for o in outputs:
             if p.targets[o] is None:
                 k = len(gadgets) + 1
-                s3.inputs.append(f"i{k}")
-                s3.hidden.append(f"n{k}")
-                s3.edges[(f"i{k}", f"n{k}")] = f"r{k}"
-                s3.edges[(f"n{k}", o)] = f"t{k}"
-                s3.biases[f"n{k}"] = f"B_n{k}"
+                s3.inputs.append(new(f"i{k}"))
+                s3.hidden.append(new(f"n{k}"))
+                s3.edges[(f"i{k}", f"n{k}")] = new(f"r{k}", one)
+                s3.edges[(f"n{k}", o)] = new(f"t{k}")
+                s3.biases[f"n{k}"] = new(f"B_n{k}", zero_value)
                 p.inputs[f"i{k}"] = 1
                 p.targets[o] = Fraction(0)
                 gadgets.append((k, i, o))
@@ -94,27 +107,16 @@ def reduce(s2: Net, variant: str) -> tuple[Net, Stage]:
     eq2 = {key: k for k, key in enumerate(s2.equations(), start=1)}
     eq3 = {key: k for k, key in enumerate(s3.equations(), start=1)}
 
-    fixed_names = {name: c for name, c in fixed.values()}
-
     def encoded(w):
-        if isinstance(w, str) and w in fixed_names:
-            return fixed_names[w]
-        if isinstance(w, str) and w.startswith(("z1_", "z2_")):
-            return Fraction(1)
-        return w
+        return value.get(w, w) if isinstance(w, str) else w
 
     encode: list[tuple[str, str]] = []
-    by_gadget = {f"t{k}": (i, o) for k, i, o in gadgets}
+    by_gadget = {f"t{k}": (k, i, o) for k, i, o in gadgets}
     for param in s3.params():
-        if param in fixed_names:
-            encode.append((param, number(fixed_names[param])))
-        elif param.startswith(("z1_", "z2_")) or (param.startswith("r") and param[1:].isdigit()):
-            encode.append((param, "1"))
-        elif param.startswith("B_"):
-            encode.append((param, "0"))
-        elif param in by_gadget:
-            i, o = by_gadget[param]
-            k = param[1:]
+        if param in value:
+            encode.append((param, number(value[param])))
+        elif param in by_gadget:                          # t_k = -(what o computes on d)
+            k, i, o = by_gadget[param]
             paths = [(u, m, encoded(a), encoded(b)) for u, m, a, b in s3.paths(s3.points[i], o)
                      if u != f"i{k}"]
             encode.append((param, f"-({path_sum(paths)})"))
