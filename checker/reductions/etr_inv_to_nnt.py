@@ -18,6 +18,7 @@ from .etr_inv_to_eq import EtrInv
 from .stage import block, document
 
 VARIANTS = ("printed", "corrected")
+RESERVED = {"S1", "S2", "S3", "R1", "R2", "R3", "w3", "w3b", "w0b"}
 random_source = etr_inv_to_eq.random_source
 
 
@@ -56,6 +57,10 @@ def violations(src, variant: str) -> list[str]:
 
 def certificate(src, variant: str, header: str = "") -> str:
     formula, carried = _formula(src)
+    clash = {carried.name, carried.witness[0], carried.refutation[0]} & RESERVED
+    if clash:
+        raise ValueError(f"the source document uses the name {sorted(clash)[0]!r}, which the "
+                         f"certificate needs; rename it")
     (r1, r2, r3), final = stages(formula, variant)
     s0 = carried.name
     items = [carried.field_decl] if carried.field_decl else []
