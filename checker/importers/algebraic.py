@@ -212,6 +212,9 @@ def _primitive_element(unique: list[RealAlgebraic]) -> tuple[NumberField, list[f
         g_coeffs = _primitive(fmpq_poly([fmpq(int(c.p), int(c.q)) for c in
                                          reversed(sympy.Poly(g, x).all_coeffs())]))
         reps = [fmpq_poly([fmpq(int(c.p), int(c.q)) for c in reversed(r)]) for r in rep_lists]
+        simpler = _generating_value(unique, roots, g_coeffs.degree())
+        if simpler is not None:
+            return simpler
     cur = list(unique)
     for _ in range(200):                      # theta = sum k_i a_i: refine until isolated
         lo = sum((fmpq(k) * (a.lo if k > 0 else a.hi) for k, a in zip(ks, cur)), fmpq(0))
@@ -222,6 +225,25 @@ def _primitive_element(unique: list[RealAlgebraic]) -> tuple[NumberField, list[f
         except Reject:
             cur = [refine(a) for a in cur]
     raise ImportFailure("cannot isolate the primitive element of the model's values")
+
+
+def _generating_value(unique: list[RealAlgebraic], roots: list, degree: int):
+    """If one of the values alone generates the field (its degree is the field's), theta is
+    that value: a readable field and representations (sympy's to_number_field; the caller's
+    check is exact).  None if no value does or sympy fails."""
+    from sympy.polys.numberfields.subfield import to_number_field
+    for i, a in enumerate(unique):
+        if a.poly.degree() != degree:
+            continue
+        try:
+            reps = []
+            for r in roots:
+                coeffs = to_number_field(r, roots[i]).coeffs()
+                reps.append(fmpq_poly([fmpq(int(c.p), int(c.q)) for c in reversed(coeffs)]))
+        except Exception:            # sympy's failure: keep the general primitive element
+            return None
+        return NumberField(a.poly, a.lo, a.hi), reps
+    return None
 
 
 def _real_index(a: RealAlgebraic) -> int:
