@@ -7,7 +7,6 @@ the old semantics (same normalisation, same greedy "shown non-zero" test).
 """
 from __future__ import annotations
 
-import random
 import re
 
 import pytest

@@ -22,7 +22,7 @@ from flint import fmpq, fmpq_poly
 
 from . import ImportFailure
 from .algebraic import RealAlgebraic, common_field, root_in, root_obj
-from .names import fresh, show_symbol
+from .names import fresh
 from .sexpr import Atom, SExpr, SList, read_all
 from .smtlib import EtrProblem, header, literal, parse_smtlib, render_instance
 

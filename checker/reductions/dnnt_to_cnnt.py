@@ -47,7 +47,6 @@ parameters (the l_v are dropped).
 from __future__ import annotations
 
 import hashlib
-import itertools
 import random
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -315,7 +314,7 @@ def target(src: Dnnt, variant: str) -> Target:
         lo, hi = f[k], big * f[k]
         return f"(t >= {lo} and t <= {hi}) or (t <= -{lo} and t >= -{hi})"
 
-    lines = [f"instance J : training {{",
+    lines = ["instance J : training {",
              f"  input {', '.join(inputs(src) + [f'x{d + 1}', f'x{d + 2}'])};"]
     for n in src.neurons:
         sigma = ACTS[n.act][0]

@@ -10,8 +10,9 @@ gives them, carries a solution forward (`solves(S3, w) via R1, R2, R3`) or a ref
 """
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+
+from flint import fmpq
 
 from . import eq_to_restricted, etr_inv_to_eq, restricted_to_nnt
 from .etr_inv_to_eq import EtrInv
@@ -31,7 +32,6 @@ class Carried:
     field_decl: str = ""
     witness: tuple[str, str] = ("", "")        # (its name, its text)
     refutation: tuple[str, str] = ("", "")
-    extra: tuple = field(default=())
 
     def __len__(self) -> int:
         return len(self.formula)
@@ -91,8 +91,6 @@ def travel(text: str, final, s0: str, witness: str) -> list[str]:
     source's witness along R1, R2, R3; w3b = another fit of S3, from w3 by the symmetries of
     Observations 4 and 5 (every hidden neuron's incoming weights ×2, outgoing ×1/2, bias 1,
     output biases compensating); w0b = the decoding of w3b back along R3, R2, R1."""
-    from fractions import Fraction
-
     from ..kernel import expr as X
     from ..kernel.budget import Budget
     from ..language.elaborate import elaborate
@@ -105,13 +103,13 @@ def travel(text: str, final, s0: str, witness: str) -> list[str]:
     for name in ("R1", "R2", "R3"):
         values = {n: ev.value(e, values) for n, e in doc.reductions[name].encode.items()}
     w3 = dict(values)
-    two, half = F.from_rational(fmpq_of(2)), F.from_rational(fmpq_of(Fraction(1, 2)))
+    two, half = F.from_rational(fmpq(2)), F.from_rational(fmpq(1, 2))
     for (u, v), w in final.edges.items():
         if v in final.hidden:
             values[w] = F.mul(values[w], two)
         elif u in final.hidden:
             values[w] = F.mul(values[w], half)
-    one = F.from_rational(fmpq_of(1))
+    one = F.from_rational(fmpq(1))
     for n in final.hidden:
         values[final.biases[n]] = one
     for (u, v), w in final.edges.items():
@@ -123,13 +121,6 @@ def travel(text: str, final, s0: str, witness: str) -> list[str]:
         values = {n: ev.value(e, values) for n, e in doc.reductions[name].decode.items()}
     return [_witness_text("w3", "S3", w3, F), _witness_text("w3b", "S3", w3b, F),
             _witness_text("w0b", s0, values, F)]
-
-
-def fmpq_of(q):
-    from flint import fmpq
-    from fractions import Fraction
-    q = Fraction(q)
-    return fmpq(q.numerator, q.denominator)
 
 
 def _witness_text(name: str, target: str, values: dict, F) -> str:
@@ -169,7 +160,3 @@ def _q(v) -> str:
 def minimize(src, fails):
     formula, _ = _formula(src)
     return etr_inv_to_eq.minimize(formula, fails)
-
-
-__all__ = ["VARIANTS", "random_source", "certificate", "minimize", "read_source", "violations",
-           "random"]
