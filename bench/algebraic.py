@@ -41,8 +41,8 @@ from flint import arb, arb_poly, ctx, fmpq, fmpq_poly, fmpz
 from sympy import QQ, Poly, Rational
 from sympy.core.cache import clear_cache
 
-from checker.kernel.budget import Budget
-from checker.kernel.fields import AlgebraicField
+from checker.kernel.base.budget import Budget
+from checker.kernel.base.fields import AlgebraicField
 
 T_SYM = sympy.symbols("t")
 

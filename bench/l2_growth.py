@@ -8,7 +8,7 @@ inversions x·y = 1, the rest additions x + y = z) is reduced by the producers; 
 etr-inv-to-eq certificate (ETR-INV -> ETR-INV-EQ), stage 2 the eq-to-restricted certificate
 (ETR-INV-EQ -> a two-layer identity training instance with `?` targets, 5n inputs, sparse data
 rows).  Each certificate is checked once by `checker.check`; printed per n: certificate size,
-parse time (`checker.language.parser.parse` alone), identity-check time (the two
+parse time (`checker.kernel.syntax.parser.parse` alone), identity-check time (the two
 `identities.check_direction` calls, timed by a wrapper), the full check, and the growth
 exponents: least-squares slopes of log(time) against log(n) and against log(size).
 The full chain etr-inv-to-nnt is measured for small n only: its final instance (NN-TRAINING)
@@ -26,9 +26,9 @@ import random
 import _common as C
 
 import checker
-from checker.kernel.budget import Budget
-from checker.language.parser import parse
-from checker.problems import identities
+from checker.kernel.base.budget import Budget
+from checker.kernel.syntax.parser import parse
+from checker.kernel.problems import identities
 from checker.reductions import eq_to_restricted, etr_inv_to_eq, etr_inv_to_nnt
 
 IDENTITY_TIME = [0.0]

@@ -10,7 +10,7 @@ The certificate claims the network fits with gamma = its exact total loss (so it
 and the kernel's total loss must equal the floor's exactly).  Measured:
   (a) the full check of the certificate text (`checker.check`: parse + elaborate + judge) and,
       separately, its parse alone;
-  (b) the kernel's evaluation alone (`checker.problems.training.total_loss` on the elaborated
+  (b) the kernel's evaluation alone (`checker.kernel.problems.training.total_loss` on the elaborated
       instance and witness);
   (c) a plain `fractions.Fraction` evaluator: element loops, one data point at a time; timed on
       `--fraction-points` points and scaled linearly to all points (every point does the same
@@ -47,11 +47,11 @@ import _common as C
 from flint import fmpq, fmpq_mat, fmpz, fmpz_mat
 
 import checker
-from checker.kernel.budget import Budget
-from checker.kernel.fields import RATIONALS, AlgebraicField
-from checker.language.elaborate import elaborate
-from checker.language.parser import parse
-from checker.problems.training import total_loss
+from checker.kernel.base.budget import Budget
+from checker.kernel.base.fields import RATIONALS, AlgebraicField
+from checker.kernel.judge.elaborate import elaborate
+from checker.kernel.syntax.parser import parse
+from checker.kernel.problems.training import total_loss
 
 
 # ---------------------------------------------------------------- the random network

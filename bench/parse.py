@@ -6,7 +6,7 @@
 The instance: 10 inputs -> 10 relu -> 10 relu -> 1 output, squared loss, gamma = the exact total
 loss (the certificate must ACCEPT).  Data rows hold 11 numbers each, in two variants:
 `p/q` (|p| <= 10, 1 <= q <= 10, as `-3/7`) and decimals (as `-0.375`, 1 to 3 places).
-Measured: `checker.language.parser.parse` alone (grammar already compiled; best of --repeat),
+Measured: `checker.kernel.syntax.parser.parse` alone (grammar already compiled; best of --repeat),
 `elaborate`, the kernel's `total_loss`, and the full `checker.check` (parse + elaborate + judge;
 also once with the cyclic garbage collector disabled, to show what it costs a real check).
 Every timed block starts with the heap collected and frozen (`gc.freeze`), so the garbage
@@ -25,10 +25,10 @@ import _common as C
 import network_eval as NE
 
 import checker
-from checker.kernel.budget import Budget
-from checker.language.elaborate import elaborate
-from checker.language.parser import parse
-from checker.problems.training import total_loss
+from checker.kernel.base.budget import Budget
+from checker.kernel.judge.elaborate import elaborate
+from checker.kernel.syntax.parser import parse
+from checker.kernel.problems.training import total_loss
 
 
 def decimal_fraction(rng: random.Random) -> Fraction:

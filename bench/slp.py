@@ -12,8 +12,8 @@ import time
 import gmpy2
 
 import checker
-from checker.kernel.budget import Budget
-from checker.problems.slp import SlpInstance, values
+from checker.kernel.base.budget import Budget
+from checker.kernel.problems.slp import SlpInstance, values
 from checker.reductions import posslp_to_dnnt
 
 

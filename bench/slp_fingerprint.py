@@ -18,9 +18,9 @@ import sys
 from _common import clock, machine
 
 import checker
-from checker.kernel.budget import Budget, Decline
-from checker.language.parser import parse
-from checker.problems import fingerprint as FP
+from checker.kernel.base.budget import Budget, Decline
+from checker.kernel.syntax.parser import parse
+from checker.kernel.problems import fingerprint as FP
 
 
 def random_rows(n: int, seed: int = 1) -> list[tuple[int, str, int]]:

@@ -17,9 +17,9 @@ import re
 import os
 from dataclasses import dataclass
 
-from .kernel.budget import Budget, Decline, Reject
-from .kernel.check import check_text
-from .kernel.claims import Statement, Verdict
+from checker.kernel.base.budget import Budget, Decline, Reject
+from checker.kernel.judge.check import check_text
+from checker.kernel.judge.claims import Statement, Verdict
 
 __all__ = ["Budget", "Decline", "Reject", "Source", "Statement", "Verdict", "check", "load"]
 

@@ -22,9 +22,9 @@ from . import check
 from .reductions import posslp_to_dnnt
 from .reductions import csp2_to_dnnt, dnnt_to_cnnt, exact_cover_to_dnnt, subset_sum_to_dnnt
 from .reductions import eq_to_restricted, etr_inv_to_eq, etr_inv_to_nnt, restricted_to_nnt
-from .language.elaborate import elaborate
-from .language.parser import parse
-from .kernel.budget import Budget
+from checker.kernel.judge.elaborate import elaborate
+from checker.kernel.syntax.parser import parse
+from checker.kernel.base.budget import Budget
 
 REDUCTIONS = {"posslp-to-dnnt": posslp_to_dnnt,
               "subset-sum-to-dnnt": subset_sum_to_dnnt,

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from . import Budget, Decline, Reject, Source, check, load
 from .audit import REDUCTIONS, audit, reduce_file
-from .kernel import budget as B
-from .kernel.claims import Verdict
+from checker.kernel.base import budget as B
+from checker.kernel.judge.claims import Verdict
 
 EXIT = {"ACCEPT": 0, "REJECT": 1, "DECLINE": 2}
 USAGE_ERROR = 3

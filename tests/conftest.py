@@ -6,7 +6,7 @@
 * Broken checkers for the meta tests (tests/test_meta.py): with the environment variable
   `NNCERT_BROKEN` set to
     - `accept`:     every document is accepted;
-    - `parse_only`: a document is accepted iff it parses (`checker.language.parser.parse`);
+    - `parse_only`: a document is accepted iff it parses (`checker.kernel.syntax.parser.parse`);
   `checker.check`, `checker.check_text`, `checker.kernel.check.check_text` and the CLI's
   imported `check` are replaced before any test module is imported.  A suite that still passes
   under either setting cannot tell a checker from a stub.
@@ -26,9 +26,9 @@ BROKEN_MODES = ("accept", "parse_only")
 def _install_broken_checker(mode: str) -> None:
     import checker
     import checker.cli
-    import checker.kernel.check
-    from checker.kernel.claims import Verdict
-    from checker.language.parser import parse
+    import checker.kernel.judge.check
+    from checker.kernel.judge.claims import Verdict
+    from checker.kernel.syntax.parser import parse
 
     if mode not in BROKEN_MODES:
         raise ValueError(f"NNCERT_BROKEN must be one of {BROKEN_MODES}, not {mode!r}")
@@ -49,7 +49,7 @@ def _install_broken_checker(mode: str) -> None:
     stub = always_accept if mode == "accept" else parse_only
     checker.check = stub
     checker.check_text = stub
-    checker.kernel.check.check_text = stub
+    checker.kernel.judge.check.check_text = stub
     checker.cli.check = stub
 
     # Fail fast: no shrinking and no example database in a deliberately broken run.

@@ -174,7 +174,7 @@ def run(paths: list[Path], sample: int | None, seed: int, verbose: bool = False)
 def _bound(text: str, verdict) -> bool:
     """Binding: every accepted claim names the sha256 of the mutant's own canonical blocks."""
     import hashlib
-    from checker.language.parser import parse
+    from checker.kernel.syntax.parser import parse
     blocks = {b.name: b.canonical for b in parse(text).items if hasattr(b, "canonical")}
     for statement in verdict.claims:
         names = [n for n in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", statement.text)[1:]

@@ -16,9 +16,7 @@ import itertools
 
 import pytest
 
-from checker.kernel.claims import (
-    DECLINED, PROVED, REFUTED, Judgment, Statement, Verdict, settle,
-)
+from checker.kernel.judge.claims import DECLINED, PROVED, REFUTED, Judgment, Statement, Verdict, settle
 
 
 def h(text: str) -> str:

@@ -3,7 +3,7 @@
 import pytest
 
 import checker
-from checker.kernel.budget import Budget, Decline
+from checker.kernel.base.budget import Budget, Decline
 
 S = "instance S : etr { var x, y; formula x*y = 1 and x + y = 1; }\n"
 E = "instance E : etr { var x nonzero; formula x + x^-1 = 1; }\n"
@@ -39,10 +39,10 @@ def test_without_the_refutation_of_the_start_the_derivation_rejects():
 
 
 def test_a_declined_premise_leaves_the_derived_claim_undecided():
-    from checker.kernel.claims import DECLINED, PROVED
-    from checker.kernel.composition import derive, record
-    from checker.language.elaborate import elaborate
-    from checker.language.parser import parse
+    from checker.kernel.judge.claims import DECLINED, PROVED
+    from checker.kernel.judge.composition import derive, record
+    from checker.kernel.judge.elaborate import elaborate
+    from checker.kernel.syntax.parser import parse
     el = elaborate(parse(doc("corresponds(R); corresponds(R2); refutes(S, nss);"
                              " refutes(F) via R, R2;")), Budget().start())
     corr1, corr2, refutation, derived = el.claims

@@ -74,9 +74,9 @@ def test_printed_head_is_dark_on_a_single_edge():
 
 def test_read_source_round_trip():
     doc = checker.load(SOURCE)
-    from checker.language.elaborate import elaborate
-    from checker.language.parser import parse
-    from checker.kernel.budget import Budget
+    from checker.kernel.judge.elaborate import elaborate
+    from checker.kernel.syntax.parser import parse
+    from checker.kernel.base.budget import Budget
     src = R.read_source(elaborate(parse(SOURCE.read_text()), Budget().start()))
     assert [n.name for n in src.neurons] == ["h1", "o1"] and src.d == 1 and doc is not None
 

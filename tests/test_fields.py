@@ -1,4 +1,4 @@
-"""Tests of checker.kernel.fields: exact arithmetic, exact signs, verified field declarations.
+"""Tests of checker.kernel.base.fields: exact arithmetic, exact signs, verified field declarations.
 
 The differential tests compare `sign`/`floor` against a slow reference written here: sympy's
 real-root isolation (`Poly.intervals`) followed by exact bisection and interval Horner evaluation
@@ -17,8 +17,8 @@ from flint import ctx, fmpq, fmpq_poly, fmpz, fmpz_poly
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from checker.kernel.budget import Budget, Decline, Reject
-from checker.kernel.fields import RATIONALS, AlgebraicField, RationalField
+from checker.kernel.base.budget import Budget, Decline, Reject
+from checker.kernel.base.fields import RATIONALS, AlgebraicField, RationalField
 
 Q = fmpq
 

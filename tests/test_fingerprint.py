@@ -1,4 +1,4 @@
-"""`equal` claims by fingerprints (checker/problems/fingerprint.py, circuits.py).
+"""`equal` claims by fingerprints (checker/kernel/problems/fingerprint.py, circuits.py).
 
 The error-bound arithmetic is checked against an independent computation (sympy's prime
 counts, mpmath logarithms at 50 digits, `fractions`); acceptance and rejection come in twins;
@@ -18,9 +18,9 @@ from flint import fmpq
 import checker
 from checker import Budget
 from checker.cli import main
-from checker.kernel.claims import PROVED, Judgment, Statement, settle
-from checker.problems import fingerprint as FP
-from checker.problems.fingerprint import Circuit
+from checker.kernel.judge.claims import PROVED, Judgment, Statement, settle
+from checker.kernel.problems import fingerprint as FP
+from checker.kernel.problems.fingerprint import Circuit
 
 
 def squaring(n: int, first: str = "0 + 0") -> str:

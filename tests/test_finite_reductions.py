@@ -17,9 +17,9 @@ from hypothesis import strategies as st
 import checker
 from checker.audit import REDUCTIONS, audit
 from checker.cli import main
-from checker.kernel.budget import Budget
-from checker.language.elaborate import elaborate
-from checker.language.parser import parse
+from checker.kernel.base.budget import Budget
+from checker.kernel.judge.elaborate import elaborate
+from checker.kernel.syntax.parser import parse
 from checker.reductions import csp2_to_dnnt as CSP
 from checker.reductions import exact_cover_to_dnnt as EC
 from checker.reductions import subset_sum_to_dnnt as SS

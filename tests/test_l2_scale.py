@@ -13,9 +13,9 @@ import pytest
 from flint import fmpq, fmpq_mpoly_ctx
 
 import checker
-from checker.kernel.budget import KernelError
-from checker.language import ast
-from checker.problems import identities
+from checker.kernel.base.budget import KernelError
+from checker.kernel.syntax import ast
+from checker.kernel.problems import identities
 from checker.reductions import eq_to_restricted, etr_inv_to_eq, twolayer
 
 DOC = """nncert 1;

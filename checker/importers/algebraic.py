@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from flint import fmpq, fmpq_poly, fmpz, fmpz_poly
 
-from ..kernel.budget import Budget, Decline, Reject
-from ..kernel.fields import AlgebraicField, sign_variations
+from checker.kernel.base.budget import Budget, Decline, Reject
+from checker.kernel.base.fields import AlgebraicField, sign_variations
 from . import ImportFailure
 
 Loc = tuple[int, int] | None

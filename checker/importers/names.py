@@ -15,7 +15,7 @@ import re
 from functools import lru_cache
 
 from .. import check
-from ..language.parser import terminals
+from checker.kernel.syntax.parser import terminals
 
 _SHAPE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 

@@ -188,7 +188,7 @@ def certificate(src: Csp, variant: str, header: str = "") -> str:
 # ---- reading a source document ----------------------------------------------------------------
 def _pair(e) -> tuple[tuple[str, int], tuple[str, int]]:
     """((xu, a), (xv, b)) of `xu = a and xv = b`; ValueError otherwise."""
-    from ..language import ast
+    from checker.kernel.syntax import ast
     if not (type(e) is ast.BoolOp and e.op == "and" and len(e.args) == 2):
         raise ValueError("an allowed pair is written `(xu = a and xv = b)`")
     out = []
@@ -201,7 +201,7 @@ def _pair(e) -> tuple[tuple[str, int], tuple[str, int]]:
 
 
 def _constraint(e, index: dict[str, int]) -> tuple[int, int, frozenset]:
-    from ..language import ast
+    from checker.kernel.syntax import ast
     alternatives = e.args if type(e) is ast.BoolOp and e.op == "or" else [e]
     u = v = None
     pairs = set()
@@ -223,7 +223,7 @@ def _constraint(e, index: dict[str, int]) -> tuple[int, int, frozenset]:
 
 def read_source(doc) -> Csp:
     """Alphabet, variables and constraints of the first etr instance (g = identity)."""
-    from ..language import ast
+    from checker.kernel.syntax import ast
     inst = first_etr(doc)
     xs = list(inst.variables)
     if not xs:

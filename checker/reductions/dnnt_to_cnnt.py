@@ -447,7 +447,7 @@ def certificate(src: Dnnt, variant: str, header: str = "") -> str:
 # ---- reading, generating, minimizing -------------------------------------------------------
 def read_source(doc) -> Dnnt:
     """The first training instance of a document, if it has the supported shape."""
-    from ..problems.training import TrainingInstance
+    from checker.kernel.problems.training import TrainingInstance
     inst = next((i for i in doc.instances.values() if isinstance(i, TrainingInstance)), None)
     if inst is None:
         raise ValueError("the document contains no training instance")

@@ -221,13 +221,13 @@ def minimize(src: EtrInvEq, fails) -> EtrInvEq:
 def read_source(doc) -> EtrInvEq:
     """The first ETR instance of a document that is an ETR-INV-EQ formula (so the output of
     `nncert reduce etr-inv-to-eq` can be fed on); ValueError if there is none."""
-    from ..problems.etr import EtrInstance
+    from checker.kernel.problems.etr import EtrInstance
     return first_of_shape(doc, EtrInstance, _as_eq, "etr")
 
 
 def _as_eq(inst) -> EtrInvEq:
-    from ..language import ast
-    from ..problems.etr import atoms
+    from checker.kernel.syntax import ast
+    from checker.kernel.problems.etr import atoms
 
     def term(t) -> tuple[str, int]:
         if type(t) is ast.Var:

@@ -86,8 +86,8 @@ def render_eq(eq: EtrInvEq, name: str = "S1") -> str:
 
 def read_source(doc) -> EtrInv:
     """The first ETR instance of a document, as an ETR-INV formula (ValueError otherwise)."""
-    from ..language import ast
-    from ..problems.etr import EtrInstance, atoms
+    from checker.kernel.syntax import ast
+    from checker.kernel.problems.etr import EtrInstance, atoms
     inst = next((i for i in doc.instances.values() if isinstance(i, EtrInstance)), None)
     if inst is None:
         raise ValueError("the document contains no etr instance")

@@ -91,10 +91,10 @@ def travel(text: str, final, s0: str, witness: str) -> list[str]:
     source's witness along R1, R2, R3; w3b = another fit of S3, from w3 by the symmetries of
     Observations 4 and 5 (every hidden neuron's incoming weights ×2, outgoing ×1/2, bias 1,
     output biases compensating); w0b = the decoding of w3b back along R3, R2, R1."""
-    from ..kernel import expr as X
-    from ..kernel.budget import Budget
-    from ..language.elaborate import elaborate
-    from ..language.parser import parse
+    from checker.kernel.semantics import expr as X
+    from checker.kernel.base.budget import Budget
+    from checker.kernel.judge.elaborate import elaborate
+    from checker.kernel.syntax.parser import parse
     budget = Budget().start()
     doc = elaborate(parse(text, budget), budget)
     F = doc.field
@@ -138,7 +138,7 @@ def read_source(doc) -> Carried:
     """The first ETR instance (an ETR-INV formula), with a witness and a refutation of it if
     the document has them."""
     formula = etr_inv_to_eq.read_source(doc)
-    from ..problems.etr import EtrInstance
+    from checker.kernel.problems.etr import EtrInstance
     name = next(n for n, i in doc.instances.items() if isinstance(i, EtrInstance))
     formula = EtrInv(formula.variables, formula.constraints)
     witness = next(((w.name, w.canonical) for w in doc.witnesses.values() if w.target == name),

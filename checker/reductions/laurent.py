@@ -13,7 +13,7 @@ from fractions import Fraction
 
 from flint import fmpq
 
-from ..kernel.polynomials import RationalFunctions
+from checker.kernel.base.polynomials import RationalFunctions
 
 Term = tuple[Fraction, tuple[str, ...], tuple[str, ...]]   # coef · Π numerator / Π denominator
 

@@ -117,7 +117,7 @@ def certificate(rows: list[tuple[int, str, int]], variant: str, header: str = ""
 
 def read_source(doc) -> list[tuple[int, str, int]]:
     """The rows of the first slp instance of an elaborated document."""
-    from ..problems.slp import SlpInstance
+    from checker.kernel.problems.slp import SlpInstance
     programs = [i for i in doc.instances.values() if isinstance(i, SlpInstance)]
     if not programs:
         raise ValueError("the document contains no slp instance")

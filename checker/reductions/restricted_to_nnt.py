@@ -206,7 +206,7 @@ def minimize(src: Net, fails) -> Net:
 def read_source(doc) -> Net:
     """The first training instance of a document that is a two-layer identity network without
     biases on 0/1 data (so the output of `nncert reduce eq-to-restricted` can be fed on)."""
-    from ..problems.training import TrainingInstance
+    from checker.kernel.problems.training import TrainingInstance
     return first_of_shape(doc, TrainingInstance, _as_net, "training")
 
 

@@ -53,7 +53,7 @@ def check_variant(variant: str) -> None:
 
 def first_etr(doc):
     """The first etr instance of an elaborated document."""
-    from ..problems.etr import EtrInstance
+    from checker.kernel.problems.etr import EtrInstance
     for inst in doc.instances.values():
         if isinstance(inst, EtrInstance):
             return inst
@@ -73,7 +73,7 @@ def domain_of(inst, name: str) -> list[Fraction]:
 
 def linear_form(e) -> tuple[Fraction, dict[str, Fraction]]:
     """(c, {x: a}) with e = c + Σ a·x, for an affine expression; ValueError otherwise."""
-    from ..language import ast
+    from checker.kernel.syntax import ast
     t = type(e)
     if t is ast.Num:
         return _q(e.value), {}
@@ -112,7 +112,7 @@ def linear_form(e) -> tuple[Fraction, dict[str, Fraction]]:
 
 def conjuncts(e) -> list:
     """The conjuncts of a formula, nested `and`s flattened, in order."""
-    from ..language import ast
+    from checker.kernel.syntax import ast
     if type(e) is ast.BoolOp and e.op == "and":
         return [c for a in e.args for c in conjuncts(a)]
     return [e]
@@ -120,7 +120,7 @@ def conjuncts(e) -> list:
 
 def equation(e) -> tuple[dict[str, Fraction], Fraction]:
     """({x: a}, r) for an equation Σ a·x = r (terms may be on both sides)."""
-    from ..language import ast
+    from checker.kernel.syntax import ast
     if type(e) is not ast.Cmp or e.op != "=":
         raise ValueError("each source formula must be an equation `... = ...`")
     lc, la = linear_form(e.left)

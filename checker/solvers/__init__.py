@@ -19,12 +19,12 @@ from __future__ import annotations
 
 from flint import fmpq
 
-from ..kernel.budget import DEFAULT_MAX_ENUMERATION, Budget
-from ..kernel.enumeration import space_size
-from ..language import ast
-from ..language.elaborate import elaborate
-from ..language.parser import block_span, parse
-from ..problems.training import TrainingInstance, domains
+from checker.kernel.base.budget import DEFAULT_MAX_ENUMERATION, Budget
+from checker.kernel.base.enumeration import space_size
+from checker.kernel.syntax import ast
+from checker.kernel.judge.elaborate import elaborate
+from checker.kernel.syntax.parser import block_span, parse
+from checker.kernel.problems.training import TrainingInstance, domains
 from . import dp, exhaustive
 from ._common import SolverError
 

@@ -11,11 +11,11 @@ from typing import Any, Callable
 
 from flint import fmpq
 
-from ..kernel import expr as X
-from ..kernel.budget import Budget, Decline, Reject
-from ..kernel.fields import RATIONALS
-from ..problems.losses import point_loss
-from ..problems.training import TrainingInstance, Weight, total_loss
+from checker.kernel.semantics import expr as X
+from checker.kernel.base.budget import Budget, Decline, Reject
+from checker.kernel.base.fields import RATIONALS
+from checker.kernel.problems.losses import point_loss
+from checker.kernel.problems.training import TrainingInstance, Weight, total_loss
 
 ZERO, ONE = fmpq(0), fmpq(1)
 

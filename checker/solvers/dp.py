@@ -64,7 +64,7 @@ from typing import Any
 
 from flint import fmpq
 
-from ..problems.training import TrainingInstance
+from checker.kernel.problems.training import TrainingInstance
 from ._common import (PointLoss, SolverError, activation, choices, complete, evaluation,
                       self_check, solver_budget, ZERO)
 

@@ -26,7 +26,7 @@ import itertools
 
 from flint import fmpq
 
-from ..problems.training import TrainingInstance
+from checker.kernel.problems.training import TrainingInstance
 from ._common import (ZERO, PointLoss, SolverError, activation, choices, complete, evaluation,
                       relevant_neurons, require_finite, self_check, solver_budget)
 

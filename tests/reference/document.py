@@ -17,10 +17,10 @@ from typing import Any
 import sympy
 
 from checker import Budget
-from checker.kernel.budget import Decline, Reject
-from checker.language import ast
-from checker.language.elaborate import elaborate
-from checker.language.parser import parse
+from checker.kernel.base.budget import Decline, Reject
+from checker.kernel.syntax import ast
+from checker.kernel.judge.elaborate import elaborate
+from checker.kernel.syntax.parser import parse
 
 from . import evaluator as R
 

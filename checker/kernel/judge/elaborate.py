@@ -13,17 +13,17 @@ from typing import Any
 
 from flint import fmpq
 
-from ..kernel import expr as X
-from ..kernel.budget import Budget, Reject
-from ..kernel.fields import RATIONALS, AlgebraicField
-from ..kernel.polynomials import PolynomialRing
-from ..problems.etr import EtrInstance
-from ..problems.losses import BUILTIN_LOSSES
-from ..problems.reduction import Reduction
-from ..problems.slp import SlpInstance
-from ..problems import training as training_problem
-from ..problems.training import Loss, NeuronSpec, Param, TrainingInstance, Weight
-from . import ast
+from checker.kernel.semantics import expr as X
+from checker.kernel.base.budget import Budget, Reject
+from checker.kernel.base.fields import RATIONALS, AlgebraicField
+from checker.kernel.base.polynomials import PolynomialRing
+from checker.kernel.problems.etr import EtrInstance
+from checker.kernel.problems.losses import BUILTIN_LOSSES
+from checker.kernel.problems.reduction import Reduction
+from checker.kernel.problems.slp import SlpInstance
+from checker.kernel.problems import training as training_problem
+from checker.kernel.problems.training import Loss, NeuronSpec, Param, TrainingInstance, Weight
+from checker.kernel.syntax import ast
 
 BUILTIN_ACTIVATIONS = ("identity", "relu", "threshold")
 CLAIM_KINDS = {"solves": (2,), "refutes": (1, 2), "corresponds": (1,), "equal": (2, 3)}

@@ -14,13 +14,13 @@ from typing import Any
 
 from flint import fmpq
 
-from ..kernel import expr as X
-from ..kernel import network
-from ..kernel.budget import Budget, Decline, Location, Reject
-from ..kernel.enumeration import assignments, space_size
-from ..kernel.enumeration import show as show_assignment
-from ..language import ast
-from .losses import point_loss
+from checker.kernel.semantics import expr as X
+from checker.kernel.semantics import network
+from checker.kernel.base.budget import Budget, Decline, Location, Reject
+from checker.kernel.base.enumeration import assignments, space_size
+from checker.kernel.base.enumeration import show as show_assignment
+from checker.kernel.syntax import ast
+from checker.kernel.problems.losses import point_loss
 
 
 @dataclass

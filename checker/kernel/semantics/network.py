@@ -16,8 +16,8 @@ from typing import Any
 
 from flint import fmpq, fmpq_mat
 
-from . import expr as X
-from .budget import Budget
+from checker.kernel.semantics import expr as X
+from checker.kernel.base.budget import Budget
 
 Batch = list  # list[fmpq_mat]: coordinates of a matrix of field elements
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import gmpy2
 
-from ..kernel.budget import Budget, Decline, Location, Reject
+from checker.kernel.base.budget import Budget, Decline, Location, Reject
 
 OPS = ("+", "-", "*")
 

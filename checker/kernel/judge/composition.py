@@ -20,9 +20,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..language import ast
-from .budget import Decline, Reject
-from .claims import PROVED
+from checker.kernel.syntax import ast
+from checker.kernel.base.budget import Decline, Reject
+from checker.kernel.judge.claims import PROVED
 
 
 def claim_key(c: ast.Claim) -> tuple:

@@ -13,9 +13,9 @@ import lark
 from lark import Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
-from ..kernel.budget import Budget, Decline, Reject
-from . import ast
-from .numerals import row_numeral, unsigned_decimal
+from checker.kernel.base.budget import Budget, Decline, Reject
+from checker.kernel.syntax import ast
+from checker.kernel.base.numerals import row_numeral, unsigned_decimal
 
 MAX_DEPTH = 400
 _SPARSE_ENTRY = re.compile(r"[ \t]*([0-9]+)[ \t]*:[ \t]*([^, \t]+)[ \t]*(,|\Z)")

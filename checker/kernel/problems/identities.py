@@ -42,13 +42,13 @@ from typing import Any, Callable, Iterable
 
 from flint import fmpq
 
-from ..kernel import expr as X
-from ..kernel.budget import Budget, Decline, KernelError, Location, Reject
-from ..kernel.polynomials import PolynomialRing, RationalFunctions
-from ..language import ast
-from .etr import EtrInstance, atoms
-from .losses import BUILTIN_LOSSES
-from .training import TrainingInstance
+from checker.kernel.semantics import expr as X
+from checker.kernel.base.budget import Budget, Decline, KernelError, Location, Reject
+from checker.kernel.base.polynomials import PolynomialRing, RationalFunctions
+from checker.kernel.syntax import ast
+from checker.kernel.problems.etr import EtrInstance, atoms
+from checker.kernel.problems.losses import BUILTIN_LOSSES
+from checker.kernel.problems.training import TrainingInstance
 
 
 def unknowns(inst: Any) -> list[str]:

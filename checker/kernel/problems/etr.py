@@ -18,11 +18,11 @@ from typing import Any
 
 from flint import fmpq
 
-from ..kernel import expr as X
-from ..kernel.enumeration import assignments, show, space_size
-from ..kernel.polynomials import PolynomialRing
-from ..kernel.budget import Budget, Decline, Location, Reject
-from ..language import ast
+from checker.kernel.semantics import expr as X
+from checker.kernel.base.enumeration import assignments, show, space_size
+from checker.kernel.base.polynomials import PolynomialRing
+from checker.kernel.base.budget import Budget, Decline, Location, Reject
+from checker.kernel.syntax import ast
 
 
 @dataclass

@@ -15,11 +15,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from ..kernel import expr as X
-from ..kernel.budget import Budget, Decline, Location, Reject
-from ..kernel.enumeration import assignments, show, space_size
-from ..language import ast
-from . import identities
+from checker.kernel.semantics import expr as X
+from checker.kernel.base.budget import Budget, Decline, Location, Reject
+from checker.kernel.base.enumeration import assignments, show, space_size
+from checker.kernel.syntax import ast
+from checker.kernel.problems import identities
 
 
 @dataclass

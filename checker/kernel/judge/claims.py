@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from .budget import Location
+from checker.kernel.base.budget import Location
 
 PROVED, REFUTED, DECLINED = "proved", "refuted", "declined"
 

@@ -53,8 +53,8 @@ from dataclasses import dataclass
 import gmpy2
 from flint import fmpq
 
-from ..kernel.budget import Budget, Decline, Location, Reject
-from .slp import next_size
+from checker.kernel.base.budget import Budget, Decline, Location, Reject
+from checker.kernel.problems.slp import next_size
 
 TARGET_BITS = 64          # default guarantee: error probability ≤ 2^-64
 MIN_PRIME_BITS = 32

@@ -10,7 +10,7 @@ from typing import Any
 
 from flint import fmpq
 
-from ..kernel.budget import Budget
+from checker.kernel.base.budget import Budget
 
 BUILTIN_LOSSES = ("squared", "mse", "absolute", "lp", "l0", "zero_one")
 

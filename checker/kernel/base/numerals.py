@@ -12,7 +12,7 @@ import re
 import gmpy2
 from flint import fmpq, fmpz
 
-from ..kernel.budget import Budget, Location, Reject
+from checker.kernel.base.budget import Budget, Location, Reject
 
 ROW_NUMERAL = re.compile(r"-?[0-9]+(?:/[0-9]+|\.[0-9]+)?\Z", re.ASCII)
 BITS_PER_DIGIT_NUM, BITS_PER_DIGIT_DEN = 3322, 1000      # log2(10) < 3.322

@@ -15,12 +15,12 @@ from typing import Any
 
 from flint import fmpq
 
-from ..kernel.budget import Budget, Decline, Location
-from ..kernel.fields import RATIONALS
-from ..language import ast
-from .fingerprint import Circuit
-from .slp import SlpInstance
-from .training import TrainingInstance, _value, check_domains
+from checker.kernel.base.budget import Budget, Decline, Location
+from checker.kernel.base.fields import RATIONALS
+from checker.kernel.syntax import ast
+from checker.kernel.problems.fingerprint import Circuit
+from checker.kernel.problems.slp import SlpInstance
+from checker.kernel.problems.training import TrainingInstance, _value, check_domains
 
 
 def from_slp(inst: SlpInstance) -> Circuit:

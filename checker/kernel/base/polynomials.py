@@ -12,7 +12,7 @@ from typing import Any
 
 from flint import fmpq, fmpq_mpoly, fmpq_mpoly_ctx
 
-from .budget import Budget, Reject
+from checker.kernel.base.budget import Budget, Reject
 
 
 class PolynomialRing:

@@ -13,14 +13,14 @@ import hashlib
 import sys
 from typing import Any, Callable
 
-from ..language import ast
-from ..language.elaborate import Elaborated, elaborate, unknown_domains
-from ..language.parser import parse
-from ..problems import circuits, etr, fingerprint, slp, training
-from ..problems import reduction as correspondence
-from .budget import Budget, Decline, KernelError, Reject
-from .claims import DECLINED, PROVED, REFUTED, Judgment, Statement, Verdict, settle
-from .composition import derive, record
+from checker.kernel.syntax import ast
+from checker.kernel.judge.elaborate import Elaborated, elaborate, unknown_domains
+from checker.kernel.syntax.parser import parse
+from checker.kernel.problems import circuits, etr, fingerprint, slp, training
+from checker.kernel.problems import reduction as correspondence
+from checker.kernel.base.budget import Budget, Decline, KernelError, Reject
+from checker.kernel.judge.claims import DECLINED, PROVED, REFUTED, Judgment, Statement, Verdict, settle
+from checker.kernel.judge.composition import derive, record
 
 SOLVES = {training.TrainingInstance: training.solves, etr.EtrInstance: etr.solves,
           slp.SlpInstance: slp.solves}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flint import arb, arb_poly, ctx, fmpq, fmpq_poly, fmpz, fmpz_poly
 
-from .budget import Budget, Decline, Location, Reject
+from checker.kernel.base.budget import Budget, Decline, Location, Reject
 
 def _sgn(x) -> int:
     return (x > 0) - (x < 0)

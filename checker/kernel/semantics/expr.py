@@ -17,8 +17,8 @@ from typing import Any
 import gmpy2
 from flint import fmpq, fmpz
 
-from ..language import ast
-from .budget import Budget, KernelError, Reject
+from checker.kernel.syntax import ast
+from checker.kernel.base.budget import Budget, KernelError, Reject
 
 NUM, BOOL = "number", "truth value"
 

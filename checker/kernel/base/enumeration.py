@@ -6,7 +6,7 @@ from typing import Any, Iterator
 
 from flint import fmpq
 
-from .budget import Budget, Decline, Location
+from checker.kernel.base.budget import Budget, Decline, Location
 
 
 def space_size(domains: dict[str, list[fmpq] | None]) -> int | None:
