@@ -1,0 +1,38 @@
+"""The adversarial corpus: hand-written documents whose claims are FALSE, each built by reading
+the trusted source and aiming at a specific rule (tests/adversarial/<class>/*.nnc).
+
+Every file starts with comment lines
+    # attack: what the document tries
+    # why false: why its claim does not hold (the mathematical reason)
+    # expect: REJECT | DECLINE
+and the kernel must give exactly the expected verdict - never ACCEPT.  Classes are folders:
+the kinds of hole found by adversarial review (docs/SOUNDNESS.md, "Adversarial review").
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import checker
+from checker.kernel.base.budget import Budget
+
+ROOT = Path(__file__).resolve().parent / "adversarial"
+FILES = sorted(ROOT.glob("*/*.nnc"))
+HEADER = re.compile(r"# attack: .+\n# why false: .+\n(?:#.*\n)*?# expect: (REJECT|DECLINE)\n")
+
+
+def header(path: Path) -> str:
+    text = path.read_text(encoding="latin-1")
+    m = HEADER.match(text)
+    assert m, f"{path.name}: must start with '# attack:', '# why false:' and '# expect:' lines"
+    return m.group(1)
+
+
+@pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.name}" for p in FILES])
+def test_attack_is_not_accepted(path: Path) -> None:
+    expected = header(path)
+    verdict = checker.check(checker.load(path), Budget(max_seconds=30))
+    assert verdict.status != "ACCEPT", f"{path.name}: a false claim was ACCEPTED"
+    assert verdict.status == expected, f"{path.name}: {verdict.status} ({verdict.reason})"
