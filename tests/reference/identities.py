@@ -34,7 +34,7 @@ import sympy
 from . import evaluator as R
 from .reader import Etr, Training, Unknown, read
 
-MAX_UNKNOWNS = 14          # premise unknowns (plus one per nonzero variable) for Groebner bases
+MAX_UNKNOWNS = 24          # premise unknowns (plus one per nonzero variable) for Groebner bases
 BUILTIN = {"squared", "mse", "absolute", "lp", "l0", "zero_one"}
 
 
