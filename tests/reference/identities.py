@@ -44,9 +44,13 @@ class _Timeout(Exception):
 
 @contextmanager
 def deadline(seconds: float):
-    """Raise Unknown after `seconds` of wall-clock time (main thread only; else no limit)."""
+    """Raise Unknown after `seconds` of wall-clock time (main thread only, and only when no
+    other timer is pending; else no limit)."""
     def handler(signum, frame):
         raise _Timeout()
+    if signal.getitimer(signal.ITIMER_REAL)[0] > 0:      # someone else's timer: leave it be
+        yield
+        return
     try:
         old = signal.signal(signal.SIGALRM, handler)
     except ValueError:               # not the main thread
@@ -323,6 +327,19 @@ def _shape(eqs: list, gens: list, rng: random.Random) -> Optional[tuple]:
     return None
 
 
+def _squarefree_eliminants(eqs: list, gens: list) -> list:
+    """For a zero-dimensional ideal I: the square-free parts of the generators of I meet
+    Q[g], one per unknown g; I plus these is the radical of I (Seidenberg's lemma)."""
+    out = []
+    for g in gens:
+        G = sympy.groebner(eqs, *[h for h in gens if h != g], g, order="lex")
+        last = G.exprs[-1]
+        if not last.free_symbols <= {g}:
+            raise Unknown("no univariate eliminant: not zero-dimensional")
+        out.append(sympy.sqf_part(last))
+    return out
+
+
 def real_points(eqs: list, gens: list, rng: random.Random) -> list:
     """Every real zero of a zero-dimensional system, as {gen: Fraction | Alg}."""
     if not gens:
@@ -330,6 +347,8 @@ def real_points(eqs: list, gens: list, rng: random.Random) -> list:
     if not eqs:
         raise Unknown("not zero-dimensional")
     shape = _shape(eqs, gens, rng)
+    if shape is None:                   # not radical?  Seidenberg: add square-free eliminants
+        shape = _shape(eqs + _squarefree_eliminants(eqs, gens), gens, rng)
     if shape is None:
         raise Unknown("no shape-position basis found")
     p, sol = shape
@@ -492,6 +511,9 @@ def decide_reduction(doc: Any, name: str, seconds: float = 10.0) -> tuple[Option
             return None, "undecided: neither ideal membership nor a counterexample"
     except Unknown as e:
         return None, str(e)
+    except (ArithmeticError, ValueError, NotImplementedError, sympy.polys.polyerrors.PolyError,
+            RecursionError) as e:
+        return None, f"the reference failed: {type(e).__name__}: {e}"
 
 
 def decide_document(text: str, seconds: float = 10.0) -> dict:

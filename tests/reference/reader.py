@@ -502,8 +502,10 @@ class Reader:
         self.expect(";")
 
         def coef(pname: str, dom) -> tuple:
-            if dom is not None and len(dom) == 1 and dom[0][0] == "num":
-                return ("num", dom[0][1])           # `weights 1`: a fixed weight
+            if dom is not None and len(dom) == 1 and dom[0][0] in ("num", "neg") and \
+                    dom[0][-1][0] == "num":
+                value = dom[0][-1][1]               # `weights 1`: a fixed weight
+                return ("num", -value if dom[0][0] == "neg" else value)
             declare(pname)
             inst.params[pname] = dom
             return ("param", pname, 1)
