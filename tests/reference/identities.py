@@ -92,9 +92,23 @@ def _rational(x) -> Fraction:
     return R.rational_value(x)
 
 
+def _number(v: Any) -> Any:
+    if isinstance(v, bool) or not isinstance(v, (Fraction, R.Alg)):
+        raise Unknown("a truth value where a number is expected")
+    return v
+
+
+def _truth(v: Any) -> bool:
+    if not isinstance(v, bool):
+        raise Unknown("a number where a truth value is expected")
+    return v
+
+
 def point_value(e: tuple, env: dict) -> Any:
-    """The exact value (number or bool) of an expression at a point."""
+    """The exact value (number or bool, strictly typed) of an expression at a point."""
     kind = e[0]
+    num = lambda x: _number(point_value(x, env))        # noqa: E731
+    truth = lambda x: _truth(point_value(x, env))       # noqa: E731
     if kind == "num":
         return e[1]
     if kind == "var":
@@ -102,39 +116,41 @@ def point_value(e: tuple, env: dict) -> Any:
             raise Unknown(f"unbound name {e[1]}")
         return env[e[1]]
     if kind == "neg":
-        return -point_value(e[1], env)
+        return -num(e[1])
     if kind == "add":
         acc: Any = Fraction(0)
         for s, t in e[1]:
-            v = point_value(t, env)
+            v = num(t)
             acc = acc + v if s > 0 else acc - v
         return acc
     if kind == "mul":
         acc = Fraction(1)
         for op, f in e[1]:
-            v = point_value(f, env)
+            v = num(f)
             acc = v * acc if op == "*" else _inverse(v) * acc
         return acc
     if kind == "pow":
-        k = _rational(point_value(e[2], env))
+        k = _rational(num(e[2]))
         if k.denominator != 1:
             raise Undefined("a non-integer exponent")
         if abs(k) > 64:
             raise Unknown("a large exponent")
-        return _pow(point_value(e[1], env), int(k))
+        return _pow(num(e[1]), int(k))
     if kind == "cmp":
-        d = R.sign(point_value(e[2], env) - point_value(e[3], env))
+        d = R.sign(num(e[2]) - num(e[3]))
         return {"=": d == 0, "!=": d != 0, "<": d < 0, "<=": d <= 0, ">": d > 0,
                 ">=": d >= 0}[e[1]]
-    if kind == "and":
-        return all(point_value(a, env) for a in e[1])
-    if kind == "or":
-        return any(point_value(a, env) for a in e[1])
+    if kind in ("and", "or"):
+        try:                            # whether and/or short-circuit is not ours to guess
+            vals = [truth(a) for a in e[1]]
+        except Undefined:
+            raise Unknown("an evaluation error inside and/or")
+        return all(vals) if kind == "and" else any(vals)
     if kind == "not":
-        return not point_value(e[1], env)
+        return not truth(e[1])
     if kind == "if":
-        return point_value(e[2] if point_value(e[1], env) else e[3], env)
-    fn, args = e[1], [point_value(a, env) for a in e[2]]
+        return point_value(e[2] if truth(e[1]) else e[3], env)
+    fn, args = e[1], [num(a) for a in e[2]]
     if fn == "abs" and len(args) == 1:
         return -args[0] if R.sign(args[0]) < 0 else args[0]
     if fn == "relu" and len(args) == 1:
@@ -251,7 +267,7 @@ class System:
                 return False
         try:
             if isinstance(self.inst, Etr):
-                return all(point_value(a, point) is True for a in self.atoms)
+                return all([_truth(point_value(a, point)) for a in self.atoms])
             return all(R.sign(p - y) == 0 for p, y in self._network(point, lambda q: q))
         except Undefined:
             return False
@@ -400,8 +416,8 @@ class Direction:
             image = {n: point_value(e, point) for n, e in self.maps.items()}
         except Undefined:
             return False
-        if any(isinstance(v, bool) for v in image.values()):
-            return False
+        for v in image.values():
+            _number(v)
         return self.C.holds(image)
 
     def _premise_points(self, eqs: list, gens: list) -> list:
