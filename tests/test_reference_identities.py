@@ -342,3 +342,91 @@ ADVERSARIAL = sorted((ROOT / "tests" / "adversarial" / "identity").glob("*.nnc")
 def test_adversarial_identity_fixture_is_not_confirmed(path):
     """Each fixture's claim is false: the reference must never confirm it."""
     assert True not in verdicts(path.read_text()), path.name
+
+
+# ---- the two readings of a training instance, compared through the kernel ---------------------
+def _random_network(rng) -> str:
+    """A random small identity network with every term form of the language, and data rows
+    dense and sparse, decimals, fractions and `?` targets."""
+    n_in = rng.randint(1, 3)
+    lines = [f"  input x[{n_in}];"]
+    params, sources, k = [], [f"x[{i}]" for i in range(1, n_in + 1)], 0
+
+    def coef() -> str:
+        nonlocal k
+        choice = rng.randrange(5)
+        if choice < 2:
+            k += 1
+            params.append(f"p{k}")
+            return f"p{k}"
+        return rng.choice(["2", "1/2", "0.25", "3", "1"])
+
+    def terms(srcs) -> str:
+        out = []
+        for s in rng.sample(srcs, rng.randint(1, len(srcs))):
+            form = rng.randrange(3)
+            out.append(s if form == 0 else f"{coef()}*{s}")
+        if rng.random() < 0.6:
+            out.append(coef())
+        text = ""
+        for i, t in enumerate(out):
+            sign = rng.choice(["+", "-"]) if i else rng.choice(["", "-"])
+            text += (f" {sign} " if i else sign) + t
+        return text
+
+    hidden = [f"h{i}" for i in range(1, rng.randint(1, 2) + 1)]
+    body = []
+    for h in hidden:
+        body.append(f"  hidden {h} identity = {terms(sources)};")
+        sources = sources + [h]
+    outs = [f"o{i}" for i in range(1, rng.randint(1, 2) + 1)]
+    for o in outs:
+        body.append(f"  output {o} identity = {terms(sources)};")
+    lines.append(f"  param {', '.join(params)} real;" if params else "")
+    lines += body + ["  loss squared;", "  gamma 0;", "  data {"]
+    values = ["0", "1", "-1", "2", "-7/12", "0.5"]
+    for _ in range(rng.randint(1, 3)):
+        row = [rng.choice(values) for _ in range(n_in)]
+        if rng.random() < 0.4:
+            left = "{" + ", ".join(f"{i}: {v}" for i, v in enumerate(row, 1) if v != "0") + "}"
+        else:
+            left = " ".join(row)
+        right = " ".join(rng.choice(values + ["?"]) for _ in outs)
+        lines.append(f"    {left} -> {right}")
+    lines.append("  }")
+    return "\n".join(l for l in lines if l), params
+
+
+def test_the_readers_of_training_instances_agree():
+    """The reference's reading of random networks, written out as an ETR instance, is proved
+    equivalent by `goal k by hyp[k]` both ways: the kernel accepts iff it derives the same
+    equations in the same order."""
+    import random
+
+    import sympy
+
+    from tests.reference.identities import System
+    rng = random.Random(5)
+    checked = 0
+    for _ in range(25):
+        net, params = _random_network(rng)
+        if not params:
+            continue
+        text = f"nncert 1;\ninstance T : training {{\n{net}\n}}\n"
+        system = System(read(text + "claims { }\nend\n").instances["T"])
+        lift = lambda q: sympy.Rational(q.numerator, q.denominator)  # noqa: E731
+        eqs = [sympy.expand(p - y) for p, y in system._network(
+            {p: sympy.Symbol(p) for p in params}, lift)]
+        if not eqs:
+            continue
+        formula = " and ".join(f"{str(e).replace('**', '^')} = 0" for e in eqs)
+        steps = " ".join(f"goal {k} by hyp[{k}];" for k in range(1, len(eqs) + 1))
+        maps = " ".join(f"{p} = {p};" for p in params)
+        doc = (text + f"instance S : etr {{ var {', '.join(params)}; formula {formula}; }}\n"
+               f"reduction R : S -> T {{ encode {{ {maps} }} decode {{ {maps} }}\n"
+               f"  forward {{ {steps} }} backward {{ {steps} }} }}\n"
+               "claims { corresponds(R); }\nend\n")
+        assert kernel(doc) == "ACCEPT", doc
+        assert verdicts(doc) == [True], doc
+        checked += 1
+    assert checked >= 15
