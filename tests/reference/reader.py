@@ -431,7 +431,7 @@ class Reader:
         if kind == "num":
             self._advance()
             value = number(text)
-            if self.peek("/") :
+            if self.peek("/"):
                 save = (self.pos, self.start, self.tok)
                 self._advance()
                 if self.tok[0] == "num":
