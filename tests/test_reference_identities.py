@@ -189,6 +189,19 @@ reduction R : E -> F {
 claims { corresponds(R); }
 end
 """, False),
+    # the same with the conditional as a factor: (1 or 0) * (x - 2)
+    "ite-factor": ("""nncert 1;
+instance S : etr { var x; formula x = 1; }
+instance T : etr { var a; formula a = 2; }
+reduction R : S -> T {
+  encode { a = x; }
+  decode { x = a - 1; }
+  forward { goal 1 by (if hyp[1] = 0 then 0 else 1) * (x - 2); }
+  backward { goal 1 by (if hyp[1] = 0 then 0 else 1) * (a - 2); }
+}
+claims { corresponds(R); }
+end
+""", False),
     # a map with a conditional: at x = 1 the map gives a = 5 (25 != 1); read over the
     # polynomial ring, `x = 1` is syntactically false and the map looks like a = x
     "ite-map": ("""nncert 1;
@@ -276,6 +289,7 @@ def test_hand_made_correspondence(name):
 # Found on this branch (kernel accepts, the claim is false); non-strict until the kernel is fixed.
 KERNEL_HOLES = {
     "ite-step": "a step's `if hyp[1] = 0` is decided syntactically over the polynomial ring",
+    "ite-factor": "the same, the conditional a factor of the combination",
     "ite-map": "a map's `if x = 1` is decided syntactically over the polynomial ring",
     "cancelled-divisor": "map values are read in lowest terms: x*x/x has no divisor left",
 }
