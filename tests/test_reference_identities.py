@@ -444,3 +444,21 @@ def test_the_readers_of_training_instances_agree():
         assert verdicts(doc) == [True], doc
         checked += 1
     assert checked >= 15
+
+
+def test_real_points_of_zero_dimensional_systems():
+    """The reference's own solver: multiplicities (Seidenberg), irrational and complex points."""
+    import random
+
+    import sympy
+
+    from tests.reference import evaluator as R
+    from tests.reference.identities import real_points
+    x, y = sympy.symbols("x y")
+    rng = random.Random(0)
+    assert real_points([x**2, y**2], [x, y], rng) == [{x: 0, y: 0}]
+    pts = real_points([x**2 - 2, y**2 - x], [x, y], rng)       # x = sqrt 2, y = +-2^(1/4)
+    assert len(pts) == 2 and all(R.sign(p[x]) > 0 for p in pts)
+    assert sorted(R.sign(p[y]) for p in pts) == [-1, 1]
+    assert all(R.sign(p[x] * p[x] - 2) == 0 and R.sign(p[y] * p[y] - p[x]) == 0 for p in pts)
+    assert real_points([x**2 + 1, y], [x, y], rng) == []
