@@ -8,6 +8,10 @@ refutes — is a soundness bug and fails the run.
     python -m tests.mutation            # full run over certificates/examples, writes a report
     python -m tests.mutation --sample 200 --seed 1
 
+`corresponds(R)` claims proved by polynomial identities are re-decided by the semantic
+reference `tests/reference/identities.py` (its own reader; real solutions and ideal
+membership; the proof steps ignored), not through the kernel's front end.
+
 The catalogue: token-level (change a digit, swap two numbers, drop a line, duplicate a line)
 and semantic (perturb a number by 1/1000, flip a comparison, swap an index, change the claim
 kind, point the claim at another instance or witness, move the field's isolating interval).

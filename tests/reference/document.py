@@ -7,6 +7,10 @@ from-scratch field of `evaluator.py` (irreducibility of a field polynomial by sy
 factorisation — a factorisation, not a sign oracle).  `reference_solves(text)` returns True if every claim
 holds, False if some claim fails or the document is invalid, and None when the reference
 cannot decide (a field of degree > 3, an operation it does not implement).
+
+`corresponds(R)` claims with proofs (polynomial identities) are NOT decided through the
+kernel's front end: `identities.py` reads the document itself (`reader.py`) and decides the
+claim semantically, ignoring the proof steps.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from checker.kernel.judge.elaborate import elaborate
 from checker.kernel.syntax.parser import parse
 
 from . import evaluator as R
+from .identities import decide_document
 
 
 class Unknown(Exception):
@@ -361,82 +366,9 @@ def _space(domains: dict):
         yield {n: Fraction(int(v.p), int(v.q)) for n, v in zip(names, combo)}
 
 
-# ---- polynomial systems, checked semantically with Groebner bases (not with the certificate)
+# ---- Positivstellensatz certificates, recomputed with sympy
 def _symbols(names):
     return {n: sympy.Symbol(f"v{i}") for i, n in enumerate(names)}
-
-
-def _equations(inst, env: dict) -> list:
-    """The instance's equations (left - right, or output - target) as sympy expressions."""
-    kind = type(inst).__name__
-    if kind == "EtrInstance":
-        atoms = []
-        stack = [inst.formula]
-        while stack:
-            e = stack.pop(0)
-            if type(e) is ast.BoolOp and e.op == "and":
-                stack = list(e.args) + stack
-            elif type(e) is ast.Cmp and e.op == "=":
-                atoms.append(e)
-            else:
-                raise Unknown("not a conjunction of equations")
-        return [sympy.fraction(sympy.together(sympy.sympify(value(a.left, env)
-                                                             - value(a.right, env))))[0]
-                for a in atoms]
-    if kind != "TrainingInstance" or any(n.act != "identity" for n in inst.neurons) \
-            or inst.gamma != 0 or inst.loss.name == "custom":
-        raise Unknown("not a polynomial system")
-
-    def coef(w):
-        if w.param is None:
-            return Fraction(int(w.fixed.p), int(w.fixed.q))
-        return env[w.param] if w.sign > 0 else -env[w.param]
-
-    out = []
-    for point in inst.points:
-        vals = _forward(inst, point, coef)
-        for o, y in zip(inst.outputs, point.outputs):
-            if y is not None:
-                out.append(sympy.sympify(vals[o] - Fraction(int(y.p), int(y.q))))
-    return out
-
-
-def _vanishes_on(hyps: list, gens: list, f) -> bool:
-    """f = 0 at every complex zero of hyps (f in the radical: 1 in <hyps, 1 - t*f>)."""
-    if sympy.expand(f) == 0:
-        return True
-    t = sympy.Symbol("t_rabinowitsch")
-    return sympy.groebner(hyps + [1 - t * f], *gens, t, order="grevlex").exprs == [1]
-
-
-def _nonzero_on(hyps: list, gens: list, d) -> bool:
-    t = sympy.Symbol("t_rabinowitsch")
-    return sympy.groebner(hyps + [d * t - 1], *gens, t, order="grevlex").exprs != [1] \
-        and _vanishes_on(hyps + [d], gens, sympy.Integer(1))
-
-
-def _direction(premise, conclusion, maps: dict) -> bool:
-    names = list(premise.params) if type(premise).__name__ == "TrainingInstance" \
-        else list(premise.variables)
-    sym = _symbols(names)
-    gens = list(sym.values())
-    hyps = _equations(premise, sym)
-    for v in getattr(premise, "nonzero", ()):          # v != 0 on the premise: v * t_v = 1
-        t = sympy.Symbol(f"t_inverse_{sym[v]}")
-        hyps, gens = hyps + [sym[v] * t - 1], gens + [t]
-    image = {n: sympy.together(sympy.sympify(value(e, sym))) for n, e in maps.items()}
-    for v in image.values():
-        den = sympy.fraction(v)[1]
-        if not sympy.sympify(den).is_number and not _nonzero_on(hyps, gens, den):
-            return False
-    for v in getattr(conclusion, "nonzero", ()):
-        num = sympy.fraction(image[v])[0]
-        if not (sympy.sympify(num).is_number and num != 0) and not _nonzero_on(hyps, gens, num):
-            return False
-    for goal in _equations(conclusion, image):
-        if not _vanishes_on(hyps, gens, sympy.fraction(sympy.together(goal))[0]):
-            return False
-    return True
 
 
 def _psatz_holds(inst, cert) -> bool:
@@ -477,7 +409,7 @@ def _psatz_holds(inst, cert) -> bool:
     return sympy.expand(total) == -1
 
 
-def _chain_holds(doc: ast.Document, el, claim, F, before: list) -> bool:
+def _chain_holds(doc: ast.Document, el, claim, F, before: list, identities) -> bool:
     """A derived claim: the chain connects and every premise is an earlier claim that holds."""
     chain = [el.reductions.get(r) for r in claim.via]
     if None in chain or any(a.target != b.source for a, b in zip(chain, chain[1:])) \
@@ -486,7 +418,7 @@ def _chain_holds(doc: ast.Document, el, claim, F, before: list) -> bool:
     earlier = {(c.kind, tuple(c.args), tuple(c.via)): c for c in before}
     for r in claim.via:
         c = earlier.get(("corresponds", (r,), ()))
-        if c is None or not _claim_holds(doc, el, c, F, []):
+        if c is None or not _claim_holds(doc, el, c, F, [], identities):
             return False
     start = chain[0].source
     if claim.kind == "solves":
@@ -500,7 +432,8 @@ def _chain_holds(doc: ast.Document, el, claim, F, before: list) -> bool:
             values = {n: value(e, values) for n, e in red.encode.items()}
         return _holds(el.instances[claim.args[0]], values)
     refutations = [c for k, c in earlier.items() if k[0] == "refutes" and k[1][0] == start]
-    return any(_claim_holds(doc, el, c, F, before[:before.index(c)]) for c in refutations)
+    return any(_claim_holds(doc, el, c, F, before[:before.index(c)], identities)
+               for c in refutations)
 
 
 # ---- equal claims: exact when small, else residues modulo three fixed Mersenne primes ---------
@@ -582,11 +515,11 @@ def _equal_holds(doc, el, claim) -> bool:
                for p in _PRIMES)
 
 
-def _claim_holds(doc: ast.Document, el, claim, F, before: list) -> bool:
+def _claim_holds(doc: ast.Document, el, claim, F, before: list, identities) -> bool:
     if claim.kind == "equal":
         return _equal_holds(doc, el, claim)
     if claim.via:
-        return _chain_holds(doc, el, claim, F, before)
+        return _chain_holds(doc, el, claim, F, before, identities)
     if claim.kind == "solves":
         inst = el.instances[claim.args[0]]
         wit = el.witnesses[claim.args[1]]
@@ -603,8 +536,11 @@ def _claim_holds(doc: ast.Document, el, claim, F, before: list) -> bool:
     if claim.kind == "corresponds":
         red = el.reductions[claim.args[0]]
         S, T = el.instances[red.source], el.instances[red.target]
-        if red.proofs:
-            return _direction(S, T, red.encode) and _direction(T, S, red.decode)
+        if red.proofs:                  # polynomial identities: the semantic reference decides
+            verdict = identities(claim.args[0])
+            if verdict is None:
+                raise Unknown(f"corresponds({claim.args[0]})")
+            return verdict
         for x in _space(_domains(S)):
             if _holds(S, x) and not _holds(T, {n: value(e, x) for n, e in red.encode.items()}):
                 return False
@@ -613,6 +549,18 @@ def _claim_holds(doc: ast.Document, el, claim, F, before: list) -> bool:
                 return False
         return True
     raise Unknown(claim.kind)
+
+
+def _identities(text: str):
+    """corresponds(R) with proofs, decided by the semantic reference (identities.py), which
+    reads the text itself and ignores the proof steps: name -> True | False | None."""
+    cache: dict = {}
+
+    def decide(name: str):
+        if not cache:
+            cache.update(decide_document(text))
+        return cache.get(name, (None, ""))[0]
+    return decide
 
 
 def reference_solves(text: str) -> bool | None:
@@ -629,7 +577,8 @@ def reference_solves(text: str) -> bool | None:
         keys = [(c.kind, tuple(c.args), tuple(c.via)) for c in el.claims]
         if len(set(keys)) != len(keys):
             return False
-        return all(_claim_holds(doc, el, c, F, el.claims[:i]) for i, c in enumerate(el.claims))
+        return all(_claim_holds(doc, el, c, F, el.claims[:i], _identities(text))
+                   for i, c in enumerate(el.claims))
     except Unknown:
         return None
     except (ValueError, KeyError, StopIteration, ZeroDivisionError):
