@@ -82,6 +82,13 @@ class Policy:
     invertible: frozenset = frozenset()    # Laurent: the variables that may divide
     rational: bool = False                 # any polynomial term may divide
 
+    def exponents(self) -> str:
+        if self.rational:
+            return "an integer literal"
+        if self.invertible:
+            return "a natural-number literal or, on a nonzero variable, a negative integer literal"
+        return "a natural-number literal"
+
     def describe(self) -> str:
         if self.rational:
             return "divide only by polynomials"
@@ -117,8 +124,8 @@ def convert(e: ast.Expr, what: str, policy: Policy = LITERAL) -> Term:
     if t is ast.Pow:
         k = _integer_literal(e.exp)
         if k is None:
-            raise Reject(f"{what} must be a {policy.name}: an exponent must be an integer "
-                         f"literal", e.exp.loc)
+            raise Reject(f"{what} must be a {policy.name}: an exponent must be "
+                         f"{policy.exponents()}", e.exp.loc)
         if k < 0:
             if not (policy.rational or policy.invertible):
                 raise Reject(f"{what} must be a polynomial: a negative exponent is a division",
