@@ -6,21 +6,20 @@ parameters, a built-in (honest) loss and γ = 0 — then "solves" means every kn
 one polynomial equation per (data point, output), in that order.  The kernel derives these
 hypotheses itself from the instances; the certificate only supplies multipliers.
 
-Forward (premise S, conclusion T): the encode map gives T's unknowns as rational functions of
+Forward (premise S, conclusion T): the encode map gives T's unknowns as rational terms in
 S's unknowns x.  Each of T's equations composed with encode is a rational function N/M in
 lowest terms; the direction holds if
-  * every denominator m of an encode value is non-zero on the solutions of S, shown by a step
-    `nonzero m inverse E by C`:  m·E − 1 = C(hyp),
+  * every divisor m of an encode value AS WRITTEN (a polynomial term after `/`, or the base of a
+    negative power) is non-zero on the solutions of S, shown by steps `nonzero D inverse E by
+    C` (D·E − 1 = C(hyp)), so the map is defined there and equals its lowest-terms value,
   * every numerator N lies in the ideal of S's equations, up to a non-zero factor, shown by
     `goal k by C` (N = C(hyp)) or `goal k times D by C` (D·N = C(hyp), D a non-zero number or a
     polynomial with a `nonzero` step),
 where C is a polynomial term in x and in hyp[1], hyp[2], … (S's equations) with C(x, 0) = 0,
 so C(x, hyp(x)) is in the ideal.  Steps are polynomial terms (syntax/polyterm.py: no branch,
-comparison or call can be written there; division only by a non-zero number); map values are
-rational terms whose every divisor as written (a polynomial term after `/` or the base of a
-negative power) must be shown non-zero, so the map is defined at every solution and equals its
-lowest-terms value there (docs/soundness/identities.md).  Then at a real solution of S every goal vanishes.  Numerators
-that are identically zero need no step.  Backward is the same with T as premise and decode.
+comparison or call can be written there; division only by a non-zero number), evaluated only
+by semantics/polyeval.py (docs/soundness/identities.md).  Then at a real solution of S every
+goal vanishes.  Numerators that are identically zero need no step.  Backward is the same with T as premise and decode.
 
 ETR instances may declare `nonzero` variables and divide by them (ETR-INV-EQ).  As a premise,
 such an instance's hyp[i] is the numerator of its i-th equation (left − right as a rational

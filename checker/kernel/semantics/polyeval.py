@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from flint import fmpq
-
 from checker.kernel.base.budget import Budget, KernelError, Reject
 from checker.kernel.syntax import polyterm as P
 
@@ -70,7 +68,3 @@ def holds(f: P.Formula, F: Any, env: dict, budget: Budget) -> bool:
     if f.op == "and":
         return all(holds(a, F, env, budget) for a in f.args)
     return any(holds(a, F, env, budget) for a in f.args)
-
-
-def zero(R: Any) -> Any:
-    return R.from_rational(fmpq(0))
