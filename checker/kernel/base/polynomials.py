@@ -1,10 +1,10 @@
 """Exact multivariate polynomials over Q, for identity certificates.
 
-`PolynomialRing(names)` evaluates the expression sublanguage over Q[names] (FLINT
-`fmpq_mpoly`), with the same interface as the fields, so that `expr.Evaluator` turns an
-expression into a polynomial.  Only ring operations are defined: division by a non-zero
-constant, natural powers within the degree budget; comparisons, floor and the like reject as
-"not a polynomial".
+`PolynomialRing(names)` is Q[names] (FLINT `fmpq_mpoly`), with the ring part of the fields'
+interface, so that `semantics/polyeval.py` turns a polynomial term (syntax/polyterm.py) into a
+polynomial.  Only ring operations are defined: division by a non-zero constant, natural powers
+within the degree budget; comparisons, floor and the like reject as "not a polynomial" (no
+polynomial term can ask for them; the general expression evaluator is never run over a ring).
 """
 from __future__ import annotations
 

@@ -4,7 +4,9 @@ Everything a document must satisfy before any claim is looked at is checked here
 one `Reject` with the location of the offending statement: one field at most, unique names,
 declared-before-use (which makes every network acyclic), one edge at most between two neurons,
 every parameter used exactly once, one loss and one gamma, data points of the right width,
-expressions well typed, ETR formulas polynomial.
+expressions well typed, and every expression the kernel reads as a polynomial converted to a
+polynomial term (syntax/polyterm.py): ETR formulas, proof steps and their maps, refutations,
+the field's defining polynomial.
 """
 from __future__ import annotations
 
@@ -17,13 +19,16 @@ from checker.kernel.semantics import expr as X
 from checker.kernel.base.budget import Budget, Reject
 from checker.kernel.base.fields import RATIONALS, AlgebraicField
 from checker.kernel.base.polynomials import PolynomialRing
-from checker.kernel.problems.etr import EtrInstance
+from checker.kernel.problems.etr import EtrInstance, Refutation
+from checker.kernel.problems.identities import ProofStep
 from checker.kernel.problems.losses import BUILTIN_LOSSES
 from checker.kernel.problems.reduction import Reduction
 from checker.kernel.problems.slp import SlpInstance
 from checker.kernel.problems import training as training_problem
 from checker.kernel.problems.training import Loss, NeuronSpec, Param, TrainingInstance, Weight
 from checker.kernel.syntax import ast
+from checker.kernel.syntax import polyterm as P
+from checker.kernel.semantics import polyeval
 
 BUILTIN_ACTIVATIONS = ("identity", "relu", "threshold")
 CLAIM_KINDS = {"solves": (2,), "refutes": (1, 2), "corresponds": (1,), "equal": (2, 3)}
@@ -46,53 +51,11 @@ class Elaborated:
     instances: dict[str, Any] = field(default_factory=dict)
     witnesses: dict[str, Witness] = field(default_factory=dict)
     reductions: dict[str, Reduction] = field(default_factory=dict)
-    refutations: dict[str, ast.Block] = field(default_factory=dict)
+    refutations: dict[str, Refutation] = field(default_factory=dict)
     claims: list[ast.Claim] = field(default_factory=list)
 
 
 # ---- constants and polynomials -------------------------------------------------------------
-def check_polynomial(e: ast.Expr, what: str, invertible: frozenset = frozenset()) -> None:
-    """Only + - * and powers with literal natural exponents; division only by a literal.
-    A variable in `invertible` (an ETR variable declared `nonzero`) may also be a divisor and
-    take a negative integer exponent, so the expression is a Laurent polynomial in it."""
-    t = type(e)
-    if t in (ast.Num, ast.Var):
-        return
-    if t is ast.Sum:
-        for s in e.terms:
-            check_polynomial(s, what, invertible)
-    elif t is ast.Product:
-        for op, f in zip(e.ops, e.factors):
-            if op == "/" and not ((type(f) is ast.Num and f.value != 0)
-                                  or (type(f) is ast.Var and f.name in invertible)):
-                raise Reject(f"{what} must be a polynomial: divide only by a non-zero number"
-                             + (" or a variable declared nonzero" if invertible else ""), f.loc)
-            check_polynomial(f, what, invertible)
-    elif t is ast.Neg:
-        check_polynomial(e.arg, what, invertible)
-    elif t is ast.Pow:
-        exp, negative = (e.exp.arg, True) if type(e.exp) is ast.Neg else (e.exp, False)
-        if type(exp) is ast.Num and exp.value < 0:
-            negative = True
-        if type(exp) is not ast.Num or exp.value.q != 1:
-            raise Reject(f"{what} must be a polynomial: an exponent must be a natural-number "
-                         f"literal" + (" or, on a nonzero variable, a negative integer literal"
-                                       if invertible else ""), e.exp.loc)
-        if negative and not (type(e.base) is ast.Var and e.base.name in invertible):
-            raise Reject(f"{what} must be a polynomial: a negative exponent needs a variable "
-                         f"declared nonzero as its base", e.exp.loc)
-        check_polynomial(e.base, what, invertible)
-    elif t is ast.Cmp:
-        check_polynomial(e.left, what, invertible)
-        check_polynomial(e.right, what, invertible)
-    elif t is ast.BoolOp:
-        for a in e.args:
-            check_polynomial(a, what, invertible)
-    else:
-        raise Reject(f"{what} must be a polynomial: {type(e).__name__.lower()} is not allowed",
-                     e.loc)
-
-
 def constant(e: ast.Expr, budget: Budget, F: Any = RATIONALS, names: dict | None = None) -> Any:
     """Evaluate a closed numeric expression (names: the field generator, if allowed)."""
     names = names or {}
@@ -106,10 +69,9 @@ def rational_constant(e: ast.Expr, budget: Budget) -> fmpq:
 
 
 def _field(decl: ast.FieldDecl, budget: Budget) -> AlgebraicField:
-    check_polynomial(decl.poly, "a field's defining polynomial")
-    X.expect(decl.poly, X.Scope(frozenset([decl.name])), X.NUM)
+    term = P.convert(decl.poly, "a field's defining polynomial")
     ring = PolynomialRing([decl.name])
-    poly = X.Evaluator(ring, budget).value(decl.poly, dict(ring.gens))
+    poly = polyeval.evaluate(term, ring, dict(ring.gens), budget)
     terms = {k[0]: c for k, c in poly.to_dict().items()}
     if max(terms, default=0) < 1:
         raise Reject("a field's defining polynomial must have degree at least 1", decl.loc)
@@ -383,11 +345,39 @@ def _etr(block: ast.Block, budget: Budget) -> EtrInstance:
     if not formulas:
         raise Reject(f"ETR instance {block.name!r} has no formula", block.loc)
     formula = formulas[0] if len(formulas) == 1 else ast.BoolOp("and", formulas, formulas[0].loc)
+    policy = P.laurent(frozenset(nonzero))
     for f in formulas:
-        check_polynomial(f, "an ETR formula", frozenset(nonzero))
         X.expect(f, X.Scope(frozenset(variables)), X.BOOL)
+    terms = P.convert_formula(formula, "an ETR formula", policy)
     return EtrInstance(block.name, variables, domains, formula, block.canonical, block.loc,
-                       frozenset(nonzero))
+                       frozenset(nonzero), terms)
+
+
+def _refutation(block: ast.Block) -> Refutation:
+    """The steps of a Positivstellensatz certificate, every expression a polynomial term."""
+    steps: list = []
+    for d in block.decls:
+        if d.kind == "multiply":
+            steps.append(("multiply", d.data["atom"],
+                          P.convert(d.data["by"], "a multiplier"), d.loc))
+        else:
+            steps.append(("square", d.data["atom"], P.convert(d.data["weight"], "a weight"),
+                          P.convert(d.data["base"], "a square's base"), d.loc))
+    return Refutation(block.name, block.target, steps, block.canonical, block.loc)
+
+
+def _proof_step(d: ast.Decl) -> ProofStep:
+    """A proof step of the identity route: every expression a polynomial term (division only
+    by a non-zero number)."""
+    if d.kind == "nonzero":
+        return ProofStep("nonzero", d.loc,
+                         poly=P.convert(d.data["poly"], "a nonzero step's polynomial"),
+                         inverse=P.convert(d.data["inverse"], "a nonzero step's inverse"),
+                         by=P.convert(d.data["by"], "a nonzero step's combination"))
+    times = d.data["times"]
+    return ProofStep("goal", d.loc, goal=d.data["goal"],
+                     times=None if times is None else P.convert(times, "a goal's factor"),
+                     by=P.convert(d.data["by"], "a goal's combination"))
 
 
 def unknown_domains(inst: Any) -> dict[str, list[fmpq] | None]:
@@ -413,7 +403,7 @@ def _reduction(block: ast.Block, instances: dict) -> Reduction:
         if d.kind in ("forward", "backward"):
             if d.kind in proofs:
                 raise Reject(f"reduction {block.name!r} has two {d.kind} proofs", d.loc)
-            proofs[d.kind] = d.data["steps"]
+            proofs[d.kind] = [_proof_step(step) for step in d.data["steps"]]
             continue
         if d.kind in maps:
             raise Reject(f"reduction {block.name!r} has two {d.kind} maps", d.loc)
@@ -436,8 +426,12 @@ def _reduction(block: ast.Block, instances: dict) -> Reduction:
     for kind in ("encode", "decode"):
         if kind not in maps:
             raise Reject(f"reduction {block.name!r} has no {kind} map", block.loc)
+    terms = {}
+    if proofs:          # the identity route: the maps are rational terms (docs/soundness)
+        terms = {kind: {n: P.convert(e, f"the {kind} map's value for {n!r}", P.RATIONAL)
+                        for n, e in maps[kind].items()} for kind in maps}
     return Reduction(block.name, source_name, target_name, maps["encode"], maps["decode"],
-                     block.canonical, block.loc, proofs)
+                     block.canonical, block.loc, proofs, terms)
 
 
 # ---- witnesses and the document ------------------------------------------------------------
@@ -485,7 +479,7 @@ def elaborate(doc: ast.Document, budget: Budget) -> Elaborated:
             out.instances[it.name] = SlpInstance(it.name, it.decls[0].data["rows"],
                                                  it.canonical, it.loc)
         elif it.kind == "refutation":
-            out.refutations[it.name] = it
+            out.refutations[it.name] = _refutation(it)
         elif it.kind == "reduction":
             out.reductions[it.name] = it          # elaborated once every instance is known
         else:

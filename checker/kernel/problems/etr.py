@@ -18,11 +18,12 @@ from typing import Any
 
 from flint import fmpq
 
-from checker.kernel.semantics import expr as X
+from checker.kernel.semantics import polyeval
 from checker.kernel.base.enumeration import assignments, show, space_size
 from checker.kernel.base.polynomials import PolynomialRing
 from checker.kernel.base.budget import Budget, Decline, Location, Reject
 from checker.kernel.syntax import ast
+from checker.kernel.syntax import polyterm as P
 
 
 @dataclass
@@ -34,6 +35,18 @@ class EtrInstance:
     canonical: str
     loc: Location
     nonzero: frozenset[str] = frozenset()    # variables ranging over the non-zero reals
+    terms: P.Formula | None = None   # the formula as typed terms: what the kernel evaluates
+
+
+@dataclass
+class Refutation:
+    """A Positivstellensatz certificate: `multiply i by P` and `square i: w, q` steps, every
+    expression a polynomial term (syntax/polyterm.py)."""
+    name: str
+    target: str
+    steps: list          # ("multiply", atom, by, loc) / ("square", atom, weight, base, loc)
+    canonical: str
+    loc: Location
 
 
 def solves(F: Any, inst: EtrInstance, assignment: dict, locs: dict, budget: Budget) -> None:
@@ -47,7 +60,7 @@ def solves(F: Any, inst: EtrInstance, assignment: dict, locs: dict, budget: Budg
             raise Reject(f"the value of variable {v!r} is not in its domain", locs.get(v))
         if v in inst.nonzero and F.is_zero(assignment[v]):
             raise Reject(f"variable {v!r} is declared nonzero but its value is 0", locs.get(v))
-    if not X.Evaluator(F, budget).value(inst.formula, assignment):
+    if not polyeval.holds(inst.terms, F, assignment, budget):
         raise Reject(f"the formula of {inst.name!r} is false at the witness", inst.formula.loc)
 
 
@@ -57,66 +70,74 @@ def refutes(F: Any, inst: EtrInstance, budget: Budget) -> None:
         raise Decline("refuting an ETR instance over the reals needs a Nullstellensatz or "
                       "Positivstellensatz certificate, which this kernel does not support yet",
                       inst.loc)
-    evaluator = X.Evaluator(F, budget)
     for assignment in assignments(F, inst.domains, budget, f"the space of {inst.name!r}",
                                   inst.loc):
-        if evaluator.value(inst.formula, assignment):
+        if polyeval.holds(inst.terms, F, assignment, budget):
             raise Reject(f"not refuted: {show(assignment, F)} satisfies {inst.name!r}", inst.loc)
 
 
 def atoms(e: ast.Expr) -> list[ast.Expr]:
-    """The conjuncts of a formula (nested `and`s flattened)."""
+    """The conjuncts of a formula as written (nested `and`s flattened), for producers; the
+    kernel reads the typed formula (`conjuncts`)."""
     if type(e) is ast.BoolOp and e.op == "and":
         return [a for arg in e.args for a in atoms(arg)]
     return [e]
 
 
-def refutes_by_identity(inst: EtrInstance, cert: ast.Block, budget: Budget) -> None:
+def conjuncts(inst: EtrInstance) -> list[P.Formula]:
+    """The conjuncts of the instance's typed formula (nested `and`s flattened)."""
+    return P.conjuncts(inst.terms)
+
+
+def refutes_by_identity(inst: EtrInstance, cert: Refutation, budget: Budget) -> None:
     """A Positivstellensatz certificate: with the formula a conjunction of atoms f_i = 0 and
     g_j >= 0 (or > 0), the identity  -1 = sum_i c_i f_i + sigma_0 + sum_j g_j sigma_j,  each
     sigma a sum of lambda * q^2 with rational lambda >= 0, is impossible at a real solution
-    (the right side is >= 0 there).  Checked as an exact polynomial identity."""
+    (the right side is >= 0 there).  Checked as an exact polynomial identity, every c_i, q and
+    lambda a polynomial term and every f_i, g_j a polynomial (no nonzero variables)."""
     if inst.nonzero:
         raise Decline("identity refutations of instances with nonzero variables are not "
                       "supported in this version; refute a polynomial source and carry the "
                       "refutation along a correspondence (`refutes(T) via R`)", cert.loc)
     ring = PolynomialRing(inst.variables)
-    evaluator = X.Evaluator(ring, budget)
-    scope = X.Scope(frozenset(inst.variables))
+    env = dict(ring.gens)
 
-    def poly(e: ast.Expr):
-        X.expect(e, scope, X.NUM)
-        return evaluator.value(e, dict(ring.gens))
+    def poly(t: P.Term):
+        return polyeval.evaluate(t, ring, env, budget)
 
-    conjuncts = atoms(inst.formula)
+    def side(atom: P.Atom, flip: bool = False):
+        a, b = poly(atom.left), poly(atom.right)
+        return ring.sub(b, a) if flip else ring.sub(a, b)
+
+    parts = conjuncts(inst)
     total = ring.from_rational(fmpq(0))
-    for d in cert.decls:
-        i = d.data["atom"]
-        if i > len(conjuncts) or (d.kind == "multiply" and i == 0):
-            raise Reject(f"atom {i} does not exist: the formula has atoms 1..{len(conjuncts)}", d.loc)
-        atom = conjuncts[i - 1] if i else None
-        if atom is not None and type(atom) is not ast.Cmp:
+    for step in cert.steps:
+        kind, i, loc = step[0], step[1], step[-1]
+        if i > len(parts) or (kind == "multiply" and i == 0):
+            raise Reject(f"atom {i} does not exist: the formula has atoms 1..{len(parts)}", loc)
+        atom = parts[i - 1] if i else None
+        if atom is not None and type(atom) is not P.Atom:
             raise Decline("the formula is not a conjunction of (in)equalities; case splits are "
                           "not supported yet", atom.loc)
-        if d.kind == "multiply":
+        if kind == "multiply":
             if atom.op != "=":
                 raise Reject(f"atom {i} is not an equation; only equations take a multiplier",
-                             d.loc)
-            total = total + poly(d.data["by"]) * (poly(atom.left) - poly(atom.right))
+                             loc)
+            total = ring.add(total, ring.mul(poly(step[2]), side(atom)))
             continue
-        weight = poly(d.data["weight"])
+        weight = poly(step[2])
         if not weight.is_constant() or ring.to_rational(weight) < 0:
-            raise Reject("the weight of a square must be a non-negative number", d.loc)
-        term = weight * poly(d.data["base"]) ** 2
+            raise Reject("the weight of a square must be a non-negative number", loc)
+        term = ring.mul(weight, ring.power(poly(step[3]), 2, budget))
         if atom is not None:
             if atom.op in (">", ">="):
-                term = term * (poly(atom.left) - poly(atom.right))
+                term = ring.mul(term, side(atom))
             elif atom.op in ("<", "<="):
-                term = term * (poly(atom.right) - poly(atom.left))
+                term = ring.mul(term, side(atom, flip=True))
             else:
                 raise Reject(f"atom {i} is not an inequality; squares multiply inequalities "
-                             f"(or stand alone as atom 0)", d.loc)
-        total = total + term
-        budget.tick(1, d.loc)
+                             f"(or stand alone as atom 0)", loc)
+        total = ring.add(total, term)
+        budget.tick(1, loc)
     if total != ring.from_rational(fmpq(-1)):
         raise Reject("the certificate's identity does not hold: the sum is not -1", cert.loc)

@@ -6,17 +6,20 @@ parameters, a built-in (honest) loss and γ = 0 — then "solves" means every kn
 one polynomial equation per (data point, output), in that order.  The kernel derives these
 hypotheses itself from the instances; the certificate only supplies multipliers.
 
-Forward (premise S, conclusion T): the encode map gives T's unknowns as rational functions of
+Forward (premise S, conclusion T): the encode map gives T's unknowns as rational terms in
 S's unknowns x.  Each of T's equations composed with encode is a rational function N/M in
 lowest terms; the direction holds if
-  * every denominator m of an encode value is non-zero on the solutions of S, shown by a step
-    `nonzero m inverse E by C`:  m·E − 1 = C(hyp),
+  * every divisor m of an encode value AS WRITTEN (a polynomial term after `/`, or the base of a
+    negative power) is non-zero on the solutions of S, shown by steps `nonzero D inverse E by
+    C` (D·E − 1 = C(hyp)), so the map is defined there and equals its lowest-terms value,
   * every numerator N lies in the ideal of S's equations, up to a non-zero factor, shown by
     `goal k by C` (N = C(hyp)) or `goal k times D by C` (D·N = C(hyp), D a non-zero number or a
     polynomial with a `nonzero` step),
-where C is an expression in x and in hyp[1], hyp[2], … (S's equations) with C(x, 0) = 0, so
-C(x, hyp(x)) is in the ideal.  Then at a real solution of S every goal vanishes.  Numerators
-that are identically zero need no step.  Backward is the same with T as premise and decode.
+where C is a polynomial term in x and in hyp[1], hyp[2], … (S's equations) with C(x, 0) = 0,
+so C(x, hyp(x)) is in the ideal.  Steps are polynomial terms (syntax/polyterm.py: no branch,
+comparison or call can be written there; division only by a non-zero number), evaluated only
+by semantics/polyeval.py (docs/soundness/identities.md).  Then at a real solution of S every
+goal vanishes.  Numerators that are identically zero need no step.  Backward is the same with T as premise and decode.
 
 ETR instances may declare `nonzero` variables and divide by them (ETR-INV-EQ).  As a premise,
 such an instance's hyp[i] is the numerator of its i-th equation (left − right as a rational
@@ -37,18 +40,33 @@ bias are always active), so a point costs O(its active paths), not O(neurons).
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from heapq import heappop, heappush
 from typing import Any, Callable, Iterable
 
 from flint import fmpq
 
-from checker.kernel.semantics import expr as X
+from checker.kernel.semantics import polyeval
 from checker.kernel.base.budget import Budget, Decline, KernelError, Location, Reject
 from checker.kernel.base.polynomials import PolynomialRing, RationalFunctions
 from checker.kernel.syntax import ast
-from checker.kernel.problems.etr import EtrInstance, atoms
+from checker.kernel.syntax import polyterm as P
+from checker.kernel.problems.etr import EtrInstance, conjuncts
 from checker.kernel.problems.losses import BUILTIN_LOSSES
 from checker.kernel.problems.training import TrainingInstance
+
+
+@dataclass
+class ProofStep:
+    """`nonzero poly inverse inverse by by` or `goal goal [times times] by by`; every
+    expression a polynomial term."""
+    kind: str                      # "nonzero" | "goal"
+    loc: Location
+    goal: int = 0
+    by: P.Term | None = None
+    times: P.Term | None = None
+    poly: P.Term | None = None
+    inverse: P.Term | None = None
 
 
 def unknowns(inst: Any) -> list[str]:
@@ -68,7 +86,7 @@ def check_polynomial_system(inst: Any, loc: Location) -> None:
     elif isinstance(inst, EtrInstance):
         if any(v is not None for v in inst.domains.values()):
             why = "it needs real variables"
-        elif any(type(a) is not ast.Cmp or a.op != "=" for a in atoms(inst.formula)):
+        elif any(type(a) is not P.Atom or a.op != "=" for a in conjuncts(inst)):
             why = "its formula must be a conjunction of equations"
     else:
         why = "it is not a polynomial system"
@@ -137,10 +155,10 @@ def equations(inst: Any, budget: Budget, local: Local) -> list:
     if isinstance(inst, EtrInstance):
         known = set(inst.variables)
         out = []
-        for a in atoms(inst.formula):
-            ring, env = local(X.names_in(a) & known)
-            ev = X.Evaluator(ring, budget)
-            out.append(ring.sub(ev.value(a.left, env), ev.value(a.right, env)))
+        for a in conjuncts(inst):
+            ring, env = local(P.formula_names(a) & known)
+            out.append(ring.sub(polyeval.evaluate(a.left, ring, env, budget),
+                                polyeval.evaluate(a.right, ring, env, budget)))
         return out
     return _training_equations(inst, budget, local)
 
@@ -240,7 +258,7 @@ class Facts:
         return d.is_constant()
 
 
-def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], steps: list,
+def check_direction(premise: Any, conclusion: Any, maps: dict[str, P.Term], steps: list,
                     direction: str, budget: Budget, loc: Location) -> None:
     """Every solution of `premise`, mapped by `maps`, solves `conclusion` (see module doc)."""
     names = unknowns(premise)
@@ -252,12 +270,14 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
 
     hyps = [num for num, _den in equations(premise, budget, own)]
     hyp_index = {f"hyp[{i + 1}]": i for i in range(len(hyps))}
-    scope = X.Scope(frozenset(names) | frozenset(hyp_index))
 
-    image = {}
-    for n, e in maps.items():
-        ring, env = own(X.names_in(e) & rings.order.keys())
-        image[n] = X.Evaluator(ring, budget).value(e, env)
+    image, divisors = {}, []
+    for n, t in maps.items():
+        ring, env = own(P.names(t) & rings.order.keys())
+        image[n] = polyeval.evaluate(t, ring, env, budget)
+        for d in P.divisors(t):
+            dring = rings.poly(P.names(d) & rings.order.keys())
+            divisors.append((n, d, polyeval.evaluate(d, dring, dring.env(), budget)))
 
     image_support = {} if rings.single else {
         u: support(num) | support(den) for u, (num, den) in image.items()}
@@ -288,10 +308,10 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
     class Step:
         """A step's expressions, evaluated in a ring over every variable they involve."""
 
-        def __init__(self, exprs: list, targets: list):
+        def __init__(self, terms: list, targets: list):
             refs, vs = set(), set()
-            for e in exprs:
-                for name in X.names_in(e):
+            for t in terms:
+                for name in P.names(t):
                     if name in hyp_index:
                         refs.add(name)
                     elif name in rings.order:
@@ -302,17 +322,15 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
                 for t in targets:
                     vs |= support(t)
             self.ring = rings.poly(vs)
-            self.ev = X.Evaluator(self.ring, budget)
             env = self.ring.env()
             zero = self.ring.from_rational(fmpq(0))
             self.zeros = {**env, **{h: zero for h in refs}}
             self.hyps = {**env, **{h: move(hyps[hyp_index[h]], self.ring.ctx) for h in refs}}
 
-        def poly(self, e: ast.Expr, zeros: bool = True) -> Any:
-            X.expect(e, scope, X.NUM)
-            return self.ev.value(e, self.zeros if zeros else self.hyps)
+        def poly(self, t: P.Term, zeros: bool = True) -> Any:
+            return polyeval.evaluate(t, self.ring, self.zeros if zeros else self.hyps, budget)
 
-        def in_ideal(self, target: Any, combo: ast.Expr, what: str, where: Location) -> None:
+        def in_ideal(self, target: Any, combo: P.Term, what: str, where: Location) -> None:
             if not self.poly(combo).is_zero():
                 raise Reject(f"{direction}: the combination for {what} is not in the ideal (it "
                              f"does not vanish when every hyp[i] is 0)", where)
@@ -322,28 +340,29 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
     facts = Facts()
     for v in getattr(premise, "nonzero", ()):
         facts.add(rings.poly([v]).gens[v], rings)
-    by_goal: dict[int, ast.Decl] = {}
+    by_goal: dict[int, ProofStep] = {}
     for step in steps:
         if step.kind == "nonzero":
-            s = Step([step.data["poly"], step.data["inverse"], step.data["by"]], [])
-            d = s.poly(step.data["poly"])
+            s = Step([step.poly, step.inverse, step.by], [])
+            d = s.poly(step.poly)
             if d.is_constant():
                 raise Reject(f"{direction}: a nonzero step for a constant is not needed", step.loc)
-            s.in_ideal(d * s.poly(step.data["inverse"]) - s.ring.from_rational(fmpq(1)),
-                       step.data["by"], "a nonzero step", step.loc)
+            r = s.ring
+            s.in_ideal(r.sub(r.mul(d, s.poly(step.inverse)), r.from_rational(fmpq(1))),
+                       step.by, "a nonzero step", step.loc)
             facts.add(d, rings)
         else:
-            k = step.data["goal"]
+            k = step.goal
             if not 1 <= k <= len(goals):
                 raise Reject(f"{direction}: goal {k} does not exist (goals 1..{len(goals)})",
                              step.loc)
             if k in by_goal:
                 raise Reject(f"{direction}: goal {k} is justified twice", step.loc)
             by_goal[k] = step
-    for n, value in image.items():
-        if not facts.shown_nonzero(value[1]):
-            raise Reject(f"{direction}: the denominator of the map's value for {n!r} is not "
-                         f"shown to be non-zero", loc)
+    for n, term, d in divisors:
+        if not facts.shown_nonzero(d):
+            raise Reject(f"{direction}: a divisor in the map's value for {n!r} is not shown "
+                         f"to be non-zero", term.loc)
     for v in getattr(conclusion, "nonzero", ()):
         if not facts.shown_nonzero(image[v][0]):
             raise Reject(f"{direction}: {v!r} is nonzero in {conclusion.name!r}, but the map's "
@@ -356,13 +375,11 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
         if step is None:
             raise Reject(f"{direction}: goal {k} (equation {k} of {conclusion.name!r}) has no "
                          f"justification", loc)
-        exprs = [step.data["by"]] + ([step.data["times"]] if step.data["times"] is not None
-                                     else [])
-        s = Step(exprs, [num])
+        s = Step([step.by] + ([step.times] if step.times is not None else []), [num])
         factor = s.ring.from_rational(fmpq(1))
-        if step.data["times"] is not None:
-            factor = s.poly(step.data["times"])
+        if step.times is not None:
+            factor = s.poly(step.times)
             if not facts.shown_nonzero(factor):
                 raise Reject(f"{direction}: the factor of goal {k} is not shown to be non-zero",
                              step.loc)
-        s.in_ideal(factor * move(num, s.ring.ctx), step.data["by"], f"goal {k}", step.loc)
+        s.in_ideal(s.ring.mul(factor, move(num, s.ring.ctx)), step.by, f"goal {k}", step.loc)

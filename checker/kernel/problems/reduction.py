@@ -32,6 +32,8 @@ class Reduction:
     canonical: str
     loc: Location
     proofs: dict = field(default_factory=dict)     # 'forward' / 'backward' -> proof steps
+    terms: dict = field(default_factory=dict)      # with proofs: 'encode' / 'decode' -> name
+                                                   # -> rational term (syntax/polyterm.py)
 
 
 Holds = Callable[[dict], bool]
@@ -53,9 +55,9 @@ def corresponds(F: Any, red: Reduction, source: Any, target: Any, source_domains
                 raise Reject(f"reduction {red.name!r} has no {direction} proof", red.loc)
         identities.check_polynomial_system(source, red.loc)
         identities.check_polynomial_system(target, red.loc)
-        identities.check_direction(source, target, red.encode, red.proofs["forward"],
+        identities.check_direction(source, target, red.terms["encode"], red.proofs["forward"],
                                    "forward", budget, red.loc)
-        identities.check_direction(target, source, red.decode, red.proofs["backward"],
+        identities.check_direction(target, source, red.terms["decode"], red.proofs["backward"],
                                    "backward", budget, red.loc)
         return
     if space_size(source_domains) is None or space_size(target_domains) is None:
