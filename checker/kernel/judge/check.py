@@ -8,6 +8,7 @@ and an unexpected internal error a DECLINE that says so (never an ACCEPT).
 from __future__ import annotations
 
 import dataclasses
+import functools
 import gc
 import hashlib
 import sys
@@ -111,9 +112,11 @@ def _corresponds(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
                                unknown_domains(target), holds(source), holds(target), budget)
 
 
-def _equal(doc: Elaborated, claim: ast.Claim, budget: Budget) -> Any:
+def _equal(doc: Elaborated, claim: ast.Claim, budget: Budget,
+           rng: fingerprint.Randomness) -> Any:
     """equal(P, Q): two programs' values; equal(P, N, W): P's value and N's output under W.
-    Returns the error bound of a probabilistic proof (None: exact); see fingerprint.py."""
+    Returns the error bound of a probabilistic proof (None: exact); see fingerprint.py.
+    `rng` is the document's one random source (os, or Fiat–Shamir on seed and document)."""
     def program(name: str) -> fingerprint.Circuit:
         inst = _instance(doc, name, claim)
         if not isinstance(inst, slp.SlpInstance):
@@ -129,20 +132,22 @@ def _equal(doc: Elaborated, claim: ast.Claim, budget: Budget) -> Any:
             raise Reject(f"{claim.args[1]!r} is not a training instance", claim.loc)
         wit = _witness(doc, claim, *claim.args[1:])
         right = circuits.from_network(doc.field, net, wit.assignment, wit.locs, budget, claim.loc)
-    return fingerprint.equal(left, right, budget, fingerprint.randomness(budget.seed), claim.loc)
+    return fingerprint.equal(left, right, budget, rng, claim.loc)
 
 
 RULES = {"solves": _solves, "refutes": _refutes, "corresponds": _corresponds, "equal": _equal}
 
 
 def _judge(doc: Elaborated, claim: ast.Claim, statement: Statement, budget: Budget,
-           judged: dict[tuple, str]) -> Judgment:
+           judged: dict[tuple, str], rng: fingerprint.Randomness) -> Judgment:
     try:
         if claim.via:
             derive(doc, claim, judged)      # premises are exact claims: no error bound
             error = None
         else:
-            error = RULES[claim.kind](doc, claim, budget)     # None, or a probabilistic bound
+            rule = functools.partial(_equal, rng=rng) if claim.kind == "equal" else \
+                RULES[claim.kind]
+            error = rule(doc, claim, budget)     # None, or a probabilistic bound
         return Judgment(statement, PROVED, error=error)
     except Reject as e:
         return Judgment(statement, REFUTED, e.reason, e.loc)
@@ -159,17 +164,18 @@ def check_text(text: str, budget: Budget | None = None) -> Verdict:
     gc.disable()          # a check builds millions of acyclic objects; cyclic GC only slows it
     try:
         doc = elaborate(parse(text, budget), budget)
+        # one random source per document; with a seed keyed by the whole (ASCII) text
+        rng = fingerprint.randomness(budget.seed, text.encode("ascii"))
         claims, judgments, judged = [], [], {}
         for c in doc.claims:
-            text = f"{c.kind}({', '.join(c.args)})" + (f" via {', '.join(c.via)}" if c.via else "")
-            statement = Statement(c.kind, _subjects(doc, c), text)
+            shown = f"{c.kind}({', '.join(c.args)})" + (f" via {', '.join(c.via)}" if c.via else "")
+            statement = Statement(c.kind, _subjects(doc, c), shown)
             claims.append((statement, c.loc))
-            judgments.append(_judge(doc, c, statement, budget, judged))
+            judgments.append(_judge(doc, c, statement, budget, judged, rng))
             record(judged, c, judgments[-1].status)
         verdict = settle(claims, judgments)
         if verdict.probabilistic:
-            source = ("fresh os randomness" if budget.seed is None else f"seed {budget.seed}")
-            verdict = dataclasses.replace(verdict, randomness=source)
+            verdict = dataclasses.replace(verdict, randomness=fingerprint.describe(budget.seed))
         return verdict
     except Reject as e:
         return Verdict("REJECT", e.reason, e.loc)
