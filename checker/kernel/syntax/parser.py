@@ -408,12 +408,31 @@ def block_span(text: str, block: ast.Block, clean: str | None = None) -> tuple[i
         i += 1
 
 
-def _canonical_blocks(text: str, blocks: list[ast.Block]) -> None:
-    """Fill `canonical`: the block's text without comments, whitespace runs made one space."""
+_FIELD_START = re.compile(r"\bfield\b")
+
+
+def canonical_text(fragment: str) -> str:
+    """`fragment` (comments already blanked) with each whitespace run made one character: a
+    line break if the run contains one, else a space.  Tokens never contain a line break or
+    `#`, and the lexer treats all whitespace alike except that a line break ends a data, matrix
+    or straight-line-program row; so this text lexes and parses as the fragment does (same
+    tokens, same rows), and two fragments with different meanings get different texts."""
+    return _WHITESPACE.sub(lambda m: "\n" if "\n" in m.group() or "\r" in m.group() else " ",
+                           fragment).strip()
+
+
+def _canonical_blocks(text: str, items: list) -> None:
+    """Fill `canonical` of every block (keyword to closing brace) and of the field declaration
+    (keyword to semicolon: its expressions contain none) with their `canonical_text`."""
     clean = _strip_comments(text)
-    for block in blocks:
-        begin, end = block_span(text, block, clean)
-        block.canonical = _WHITESPACE.sub(" ", clean[begin:end]).strip()
+    for item in items:
+        if isinstance(item, ast.Block):
+            begin, end = block_span(text, item, clean)
+        else:
+            offset = _offset_of(text, *item.loc)
+            begin = max(m.start() for m in _FIELD_START.finditer(clean, 0, offset))
+            end = clean.index(";", offset) + 1
+        item.canonical = canonical_text(clean[begin:end])
 
 
 def _strip_comments(text: str) -> str:
@@ -455,5 +474,6 @@ def parse(text: str, budget: Budget | None = None) -> ast.Document:
             claims_sections.append((it[1], loc))
         else:
             doc_items.append(it)
-    _canonical_blocks(text, [b for b in doc_items if isinstance(b, ast.Block)])
+    _canonical_blocks(text, [it for it in doc_items
+                             if isinstance(it, (ast.Block, ast.FieldDecl))])
     return ast.Document(LANGUAGE_VERSION, doc_items, claims_sections, text)
