@@ -238,3 +238,18 @@ def test_a_witness_for_no_instance_rejects_with_its_location():
             "witness w for Nowhere { x = 1; }\nclaims { solves(E, w); }\nend\n")
     v = checker.check(text)
     assert v.status == "REJECT" and "not an instance" in v.reason and v.loc[0] == 3
+
+
+def test_canonical_text_is_the_documented_rule():
+    """Each maximal whitespace run -> one line break if it holds one, else one space (the
+    kernel does it with two linear substitutions; here by the definition)."""
+    import random
+
+    def rule(s: str) -> str:
+        return re.sub(r"\s+", lambda m: "\n" if re.search(r"[\r\n]", m.group()) else " ",
+                      s).strip()
+    rng = random.Random(3)
+    for _ in range(20000):
+        s = "".join(rng.choice(["a", "1", "{", ";", " ", "\t", "\n", "\r"])
+                    for _ in range(rng.randrange(30)))
+        assert canonical_text(s) == rule(s), repr(s)

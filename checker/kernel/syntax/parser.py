@@ -391,7 +391,6 @@ def _location_of_offset(text: str, offset: int) -> ast.Loc:
     return (line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
-_WHITESPACE = re.compile(r"\s+")
 _BLOCK_START = re.compile(r"\b(instance|witness|reduction|refutation)\b")
 
 
@@ -409,16 +408,20 @@ def block_span(text: str, block: ast.Block, clean: str | None = None) -> tuple[i
 
 
 _FIELD_START = re.compile(r"\bfield\b")
+_BLANKS = re.compile(r"\t[ \t]*| [ \t]+")          # a run of blanks, unless one space
+_LINE_BREAKS = re.compile(r" \n[ \n]*|\n[ \n]+")  # then a run with a line break, unless one
 
 
 def canonical_text(fragment: str) -> str:
     """`fragment` (comments already blanked) with each whitespace run made one character: a
-    line break if the run contains one, else a space.  Tokens never contain a line break or
-    `#`, and the lexer treats all whitespace alike except that a line break ends a data, matrix
-    or straight-line-program row; so this text lexes and parses as the fragment does (same
-    tokens, same rows), and two fragments with different meanings get different texts."""
-    return _WHITESPACE.sub(lambda m: "\n" if "\n" in m.group() or "\r" in m.group() else " ",
-                           fragment).strip()
+    line break if the run contains one (`\n` or `\r`), else a space.  No token contains `#`;
+    whitespace only separates tokens, except that a line break ends a data or matrix row and,
+    inside the program-rows token, separates rows; so this text lexes and parses as the
+    fragment does (same tokens, same rows), and fragments with different meanings get
+    different texts (docs/soundness/binding.md).  Parsed documents are ASCII without control
+    characters, so their whitespace is space, tab, `\n` and `\r`."""
+    blanks = _BLANKS.sub(" ", fragment.replace("\r", "\n"))
+    return _LINE_BREAKS.sub("\n", blanks).strip()
 
 
 def _canonical_blocks(text: str, items: list) -> None:
