@@ -8,7 +8,6 @@ and an unexpected internal error a DECLINE that says so (never an ACCEPT).
 from __future__ import annotations
 
 import dataclasses
-import functools
 import gc
 import hashlib
 import sys
@@ -180,7 +179,7 @@ def _equal(doc: Elaborated, claim: ast.Claim, budget: Budget,
     return fingerprint.equal(left, right, budget, rng, claim.loc)
 
 
-RULES = {"solves": _solves, "refutes": _refutes, "corresponds": _corresponds, "equal": _equal}
+RULES = {"solves": _solves, "refutes": _refutes, "corresponds": _corresponds}   # equal: _equal
 
 
 def _judge(doc: Elaborated, claim: ast.Claim, statement: Statement, budget: Budget,
@@ -190,9 +189,10 @@ def _judge(doc: Elaborated, claim: ast.Claim, statement: Statement, budget: Budg
             derive(doc, claim, judged)      # premises are exact claims: no error bound
             error = None
         else:
-            rule = functools.partial(_equal, rng=rng) if claim.kind == "equal" else \
-                RULES[claim.kind]
-            error = rule(doc, claim, budget)     # None, or a probabilistic bound
+            if claim.kind == "equal":            # None (exact), or a probabilistic bound
+                error = _equal(doc, claim, budget, rng)
+            else:
+                error = RULES[claim.kind](doc, claim, budget)
         return Judgment(statement, PROVED, error=error)
     except Reject as e:
         return Judgment(statement, REFUTED, e.reason, e.loc)

@@ -47,8 +47,8 @@ whether two circuits have the same value:
   SHA-256 in counter mode under the key sha256("nncert-fingerprint\n" ‖ N ‖ "\n" ‖ the
   document's bytes) (`OracleStream`; Fiat–Shamir).  Every byte of the document enters the key,
   so the author learns the prime only after fixing the document, and a changed document gets
-  fresh bits.  Modelling SHA-256 as a random oracle, the bits are uniform and independent of
-  the document, so each document is fooled with probability ≤ the bound; an author trying
+  fresh bits.  Modelling SHA-256 as a random oracle, the bits are uniform and fresh for
+  every document, so each document is fooled with probability ≤ the bound; an author trying
   document variants needs about 1/bound (2^64) hash evaluations, each followed by a prime
   draw, per expected success.  The verdict says which source was used.
 """
