@@ -57,7 +57,7 @@ def row(kind: str, rows: list, seconds: float) -> None:
         return
     s, top, _total = sz
     plan = FP.choose(s + 1, 64, budget.max_prime_bits)
-    p, t_prime = timed(lambda: FP.random_prime(plan.k, plan.rounds, FP.randomness(1), budget))
+    p, t_prime = timed(lambda: FP.random_prime(plan.k, plan.rounds, FP.randomness(1, b""), budget))
     _, t_res = timed(lambda: FP.residue(c, p, budget, None))
     if top <= budget.max_bits:
         _, t_exact = timed(lambda: FP.residue(c, None, budget, None))

@@ -29,7 +29,8 @@ file only if every claim in it is proved with exact arithmetic.
 verdict line:  ACCEPT|REJECT|DECLINE <file> <sha256 of the file> <summary>
                (REJECT and DECLINE give line:col and one sentence saying why; an ACCEPT
                that rests on `equal` claims decided by random fingerprints has the summary
-               `probabilistic: error <= 2^-E (seed S | fresh os randomness): ...`)
+               `probabilistic: error <= 2^-E (<randomness>): ...`, where <randomness> is
+               `fresh os randomness` or, with --seed, the seed hashed with the document)
 exit status:   0 every file accepted (exactly, or probabilistically as marked; with --exact a
                probabilistic accept is a DECLINE); 1 some file rejected (a malformed file is rejected);
                2 none rejected but some declined (over budget, or a rule not supported);
@@ -65,8 +66,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="largest fingerprint prime, in bits (default %(default)s); equal claims "
                    "needing larger primes DECLINE")
     c.add_argument("--seed", type=int, default=None, metavar="N",
-                   help="seed of the kernel's random fingerprint primes, for reproducible runs "
-                   "(default: fresh os randomness)")
+                   help="reproducible fingerprint primes: the kernel derives them from a sha256 "
+                   "hash of N together with the whole document text (Fiat-Shamir), so the "
+                   "document's author cannot know them before fixing the document (default: "
+                   "fresh os randomness)")
     c.add_argument("--exact", action="store_true",
                    help="accept only exact proofs: a probabilistic accept becomes a DECLINE")
     c.add_argument("--max-steps", type=int, default=B.DEFAULT_MAX_STEPS, metavar="N",

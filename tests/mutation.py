@@ -176,14 +176,14 @@ def run(paths: list[Path], sample: int | None, seed: int, verbose: bool = False)
 
 
 def _bound(text: str, verdict) -> bool:
-    """Binding: every accepted claim names the sha256 of the mutant's own canonical blocks."""
-    import hashlib
-    from checker.kernel.syntax.parser import parse
-    blocks = {b.name: b.canonical for b in parse(text).items if hasattr(b, "canonical")}
+    """Binding: every accepted claim names the documented hashes of the mutant's own subjects
+    (tests/test_binding.py `spec_hashes`)."""
+    from tests.test_binding import spec_hashes
+    hashes = spec_hashes(text)
     for statement in verdict.claims:
         names = [n for n in re.findall(r"[A-Za-z_][A-Za-z_0-9]*", statement.text)[1:]
                  if n != "via"]
-        expected = [hashlib.sha256(blocks[n].encode()).hexdigest() for n in names]
+        expected = [hashes[n] for n in names]
         if list(statement.subjects[:len(expected)]) != expected:
             return False
     return True

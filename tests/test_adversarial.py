@@ -5,6 +5,7 @@ Every file starts with comment lines
     # attack: what the document tries
     # why false: why its claim does not hold (the mathematical reason)
     # expect: REJECT | DECLINE
+optionally with a line `# budget: seed=0` (key=integer pairs, fields of `Budget`) among them,
 and the kernel must give exactly the expected verdict - never ACCEPT.  Classes are folders:
 the kinds of hole found by adversarial review (docs/SOUNDNESS.md, "Adversarial review").
 """
@@ -23,6 +24,20 @@ FILES = sorted(ROOT.glob("*/*.nnc"))
 HEADER = re.compile(r"# attack: .+\n# why false: .+\n(?:#.*\n)*?# expect: (REJECT|DECLINE)\n")
 
 
+BUDGET = re.compile(r"^# budget: (.*)$", re.M)
+
+
+def budget_of(text: str) -> Budget:
+    """Budget(max_seconds=30) with the header's `# budget: key=value ...` (space-separated) overrides."""
+    head = HEADER.match(text)
+    m = BUDGET.search(text, 0, head.end()) if head else None
+    fields = {"max_seconds": 30}
+    for pair in (m.group(1).split() if m else []):
+        key, _, value = pair.partition("=")
+        fields[key] = int(value)
+    return Budget(**fields)
+
+
 def header(path: Path) -> str:
     text = path.read_text(encoding="latin-1")
     m = HEADER.match(text)
@@ -33,6 +48,14 @@ def header(path: Path) -> str:
 @pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.name}" for p in FILES])
 def test_attack_is_not_accepted(path: Path) -> None:
     expected = header(path)
-    verdict = checker.check(checker.load(path), Budget(max_seconds=30))
+    source = checker.load(path)
+    verdict = checker.check(source, budget_of(source.text))
     assert verdict.status != "ACCEPT", f"{path.name}: a false claim was ACCEPTED"
     assert verdict.status == expected, f"{path.name}: {verdict.status} ({verdict.reason})"
+
+
+def test_budget_line_is_read() -> None:
+    head = "# attack: a\n# why false: b\n# budget: seed=0 max_steps=7\n# expect: REJECT\n"
+    assert (budget_of(head + "nncert 1;").seed, budget_of(head).max_steps) == (0, 7)
+    assert budget_of(head.replace("# budget: seed=0 max_steps=7\n", "")).seed is None
+    assert budget_of(head + "# budget: seed=3\n").seed == 0        # only inside the header

@@ -2,13 +2,15 @@
 
 The error-bound arithmetic is checked against an independent computation (sympy's prime
 counts, mpmath logarithms at 50 digits, `fractions`); acceptance and rejection come in twins;
-seeds reproduce; probabilistic and exact verdicts are kept apart.
+seeds reproduce, and a seed is hashed with the whole document (Fiat-Shamir) so
+that its prime is unknown to the document's author; probabilistic and exact verdicts are kept apart.
 """
 from __future__ import annotations
 
 import json
 import random
 from fractions import Fraction
+from pathlib import Path
 
 import mpmath
 import pytest
@@ -21,6 +23,8 @@ from checker.cli import main
 from checker.kernel.judge.claims import PROVED, Judgment, Statement, settle
 from checker.kernel.problems import fingerprint as FP
 from checker.kernel.problems.fingerprint import Circuit
+
+ADVERSARIAL = Path(__file__).resolve().parent / "adversarial" / "fingerprint"
 
 
 def squaring(n: int, first: str = "0 + 0") -> str:
@@ -109,10 +113,78 @@ def test_random_prime_is_a_prime_of_k_bits(k):
 
 def test_seed_reproduces_the_prime_and_fresh_randomness_varies():
     draw = lambda rng: FP.random_prime(128, 40, rng, Budget().start())   # noqa: E731
-    assert draw(FP.randomness(7)) == draw(FP.randomness(7))
-    assert draw(FP.randomness(7)) != draw(FP.randomness(8))
-    assert len({draw(FP.randomness(None)) for _ in range(3)}) == 3
-    assert isinstance(FP.randomness(None), random.SystemRandom)
+    d = b"nncert 1;\n"
+    assert draw(FP.randomness(7, d)) == draw(FP.randomness(7, d))
+    assert draw(FP.randomness(7, d)) != draw(FP.randomness(8, d))
+    assert len({draw(FP.randomness(None, d)) for _ in range(3)}) == 3
+    assert isinstance(FP.randomness(None, d), random.SystemRandom)
+
+
+# ---- Fiat-Shamir: a seed is hashed with the whole document -----------------------------------
+def test_seeded_randomness_depends_on_every_byte_of_the_document():
+    """The author fixes the document before the prime is known: one byte more or less (even in
+    a comment) and the prime is another; the seed alone no longer determines it."""
+    draw = lambda rng: FP.random_prime(128, 40, rng, Budget().start())   # noqa: E731
+    text = doc(squaring(41), squaring(41)).encode()
+    variants = [text, text + b"\n", text.replace(b"nncert 1;", b"# x\nnncert 1;"),
+                text.replace(b"0 + 0", b"0  + 0", 1)]
+    assert len({draw(FP.randomness(0, t)) for t in variants}) == len(variants)
+    assert draw(FP.randomness(0, text)) != draw(random.Random(0))      # not the old scheme
+
+
+def test_fiat_shamir_key_and_stream_are_the_documented_sha256():
+    """An independent computation of the documented construction (hashlib only)."""
+    import hashlib
+    key = hashlib.sha256(b"nncert-fingerprint\n" + b"-5\n" + b"doc").digest()
+    assert FP.fiat_shamir_key(-5, b"doc") == key
+    assert FP.fiat_shamir_key(1, b"2\ndoc") != FP.fiat_shamir_key(12, b"\ndoc")   # unambiguous
+    rng = FP.OracleStream(key)
+    blocks = [hashlib.sha256(key + (0).to_bytes(8, "big") + (i).to_bytes(8, "big")).digest()
+              for i in range(2)]
+    assert rng.getrandbits(300) == int.from_bytes(b"".join(blocks), "big") >> 212
+    second = hashlib.sha256(key + (1).to_bytes(8, "big") + bytes(8)).digest()
+    assert rng.getrandbits(7) == second[0] >> 1                         # a fresh call counter
+    assert rng.getrandbits(0) == 0
+
+
+def test_below_is_in_range_and_hits_every_value():
+    rng = FP.OracleStream(b"k")
+    seen = {FP.below(rng, 5) for _ in range(200)}
+    assert seen == set(range(5))
+    assert all(0 <= FP.below(rng, n) < n for n in (1, 2, 3, 2 ** 64 + 1) for _ in range(20))
+
+
+OLD_SEED0_PRIME = 99125128809528884803000348150681   # tests/adversarial/fingerprint/seed0_*
+
+
+def test_the_prime_the_old_seeded_scheme_drew_is_no_longer_accepted():
+    """Before Fiat-Shamir, --seed 0 drew this prime for every document whose values need 107-bit
+    primes (random.Random(0)), so Q = P + p was ACCEPTED under --seed 0.  The fixture's p is that
+    prime, and now the same document is rejected under seed 0 (and without a seed)."""
+    plan = FP.choose(2 ** 41 + 2, 64, 4096)      # |P|, |Q| < 2^(2^41 + 1)
+    assert plan.k == 107
+    assert FP.random_prime(plan.k, plan.rounds, random.Random(0), Budget().start()) \
+        == OLD_SEED0_PRIME
+    text = (ADVERSARIAL / "seed0_prime_plus.nnc").read_text()
+    assert str(OLD_SEED0_PRIME) in text and "# budget: seed=0" in text
+    for budget in (Budget(seed=0), Budget()):
+        v = checker.check(text, budget)
+        assert v.status == "REJECT" and "exact disproof" in v.reason, v.reason
+
+
+def test_seeded_verdicts_are_reproducible_and_name_their_randomness(monkeypatch):
+    drawn = []
+    real = FP.random_prime
+    monkeypatch.setattr(FP, "random_prime", lambda *a, **k: drawn.append(real(*a, **k))
+                        or drawn[-1])
+    text = doc(squaring(41), squaring(41), "equal(P, Q); equal(Q, P);")
+    first = checker.check(text, Budget(seed=4))
+    again = checker.check(text, Budget(seed=4))
+    assert first.status == again.status == "ACCEPT"
+    assert first.randomness == "seed 4, Fiat-Shamir over the document"
+    assert drawn[:2] == drawn[2:] and drawn[0] != drawn[1]     # per claim a fresh prime
+    checker.check(text + "\n", Budget(seed=4))
+    assert drawn[4] != drawn[0]
 
 
 @pytest.mark.parametrize("n", [561, 1105, 2047, 3215031751, 3825123056546413051,
@@ -155,7 +227,7 @@ def test_huge_equal_programs_accepted_probabilistically_where_exact_declines():
     v = checker.check(doc(p, q), Budget(seed=11))
     assert (v.status, v.reason) == ("ACCEPT", "")
     assert v.probabilistic and v.error <= fmpq(1, 2 ** 64)
-    assert v.guarantee() == "probabilistic: error <= 2^-64 (seed 11)"
+    assert v.guarantee() == "probabilistic: error <= 2^-64 (seed 11, Fiat-Shamir over the document)"
     exact = checker.check(doc(p, q, "solves(P, V);", "witness V for P { }\n"))
     assert exact.status == "DECLINE" and "--max-bits" in exact.reason
 
@@ -266,14 +338,16 @@ def test_cli_marks_seeds_and_exact_mode(tmp_path, capsys):
     assert main(["check", "--seed", "5", str(f)]) == 0
     out = capsys.readouterr().out
     assert out.startswith(f"ACCEPT {f} ")
-    assert "probabilistic: error <= 2^-64 (seed 5): 1 claim(s): equal(P, Q)" in out
+    assert ("probabilistic: error <= 2^-64 (seed 5, Fiat-Shamir over the document): "
+            "1 claim(s): equal(P, Q)") in out
     assert main(["check", str(f)]) == 0
     assert "(fresh os randomness)" in capsys.readouterr().out
     assert main(["check", "--exact", str(f)]) == 2
     assert capsys.readouterr().out.startswith(f"DECLINE {f} ")
     assert main(["check", "--json", "--seed", "5", str(f)]) == 0
     j = json.loads(capsys.readouterr().out)
-    assert (j["verdict"], j["probabilistic"], j["randomness"]) == ("ACCEPT", True, "seed 5")
+    assert (j["verdict"], j["probabilistic"], j["randomness"]) == (
+        "ACCEPT", True, "seed 5, Fiat-Shamir over the document")
     assert Fraction(j["error_bound"]) <= Fraction(1, 2 ** 64)
     g = tmp_path / "exact.nnc"
     g.write_text(doc("0 + 0", "0 + 0"))

@@ -32,20 +32,65 @@ def sha256(text: str) -> str:
     return hashlib.sha256(text.encode("ascii")).hexdigest()
 
 
-def _subjects(doc: Elaborated, claim: ast.Claim) -> tuple[str, ...]:
+SUBJECT_TAG = "nncert-subject"
+
+
+def preimage(parts: list[tuple[str, str]]) -> str:
+    """`label length:value` lines: the length makes every value, line breaks and all,
+    recoverable from the string, so distinct part lists give distinct strings."""
+    return "".join(f"{label} {len(value)}:{value}\n" for label, value in parts)
+
+
+class Subjects:
+    """The sha256 of every subject a claim may name, each computed once.  A subject's hash
+    covers everything its meaning depends on (docs/soundness/binding.md): the language
+    version, the document's field declaration (all values live in that field), its role, the
+    hashes of the instances it is about (a witness or refutation: its instance; a reduction:
+    its source and target), and its own canonical text."""
+
+    def __init__(self, doc: Elaborated, tree: ast.Document):
+        fields = [it.canonical for it in tree.items if isinstance(it, ast.FieldDecl)]
+        self.doc = doc
+        self.context = [("tag", SUBJECT_TAG), ("language", str(tree.version)),
+                        ("field", fields[0] if fields else "")]
+        self.known: dict[str, str] = {}
+
+    def defines(self, name: str) -> bool:
+        d = self.doc
+        return any(name in t for t in (d.instances, d.witnesses, d.reductions, d.refutations))
+
+    def __call__(self, name: str) -> str:
+        """The hash of a defined subject."""
+        if name not in self.known:
+            self.known[name] = sha256(preimage(self.context + self._parts(name)))
+        return self.known[name]
+
+    def _parts(self, name: str) -> list[tuple[str, str]]:
+        doc = self.doc
+        if name in doc.instances:
+            return [("role", "instance"), ("text", doc.instances[name].canonical)]
+        if name in doc.reductions:          # elaboration made source and target instances
+            red = doc.reductions[name]
+            return [("role", "reduction"), ("source", self(red.source)),
+                    ("target", self(red.target)), ("text", red.canonical)]
+        item, role = ((doc.witnesses[name], "witness") if name in doc.witnesses else
+                      (doc.refutations[name], "refutation"))
+        if item.target not in doc.instances:
+            raise Reject(f"{role} {name!r} is for {item.target!r}, which is not an instance",
+                         item.loc)
+        return [("role", role), ("instance", self(item.target)), ("text", item.canonical)]
+
+
+def _subjects(subjects: Subjects, doc: Elaborated, claim: ast.Claim) -> tuple[str, ...]:
     """The hashes a claim is about; a correspondence is also about its source and target."""
     names = list(claim.args) + list(claim.via)
     if claim.kind == "corresponds" and names[0] in doc.reductions:
         red = doc.reductions[names[0]]
         names += [red.source, red.target]
-    out = []
     for name in names:
-        item = (doc.instances.get(name) or doc.witnesses.get(name) or doc.reductions.get(name)
-                or doc.refutations.get(name))
-        if item is None:
+        if not subjects.defines(name):
             raise Reject(f"claim {claim.kind} names {name!r}, which is not defined", claim.loc)
-        out.append(sha256(item.canonical))
-    return tuple(out)
+    return tuple(subjects(name) for name in names)
 
 
 def _instance(doc: Elaborated, name: str, claim: ast.Claim) -> Any:
@@ -111,9 +156,11 @@ def _corresponds(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
                                unknown_domains(target), holds(source), holds(target), budget)
 
 
-def _equal(doc: Elaborated, claim: ast.Claim, budget: Budget) -> Any:
+def _equal(doc: Elaborated, claim: ast.Claim, budget: Budget,
+           rng: fingerprint.Randomness) -> Any:
     """equal(P, Q): two programs' values; equal(P, N, W): P's value and N's output under W.
-    Returns the error bound of a probabilistic proof (None: exact); see fingerprint.py."""
+    Returns the error bound of a probabilistic proof (None: exact); see fingerprint.py.
+    `rng` is the document's one random source (os, or Fiat–Shamir on seed and document)."""
     def program(name: str) -> fingerprint.Circuit:
         inst = _instance(doc, name, claim)
         if not isinstance(inst, slp.SlpInstance):
@@ -129,20 +176,23 @@ def _equal(doc: Elaborated, claim: ast.Claim, budget: Budget) -> Any:
             raise Reject(f"{claim.args[1]!r} is not a training instance", claim.loc)
         wit = _witness(doc, claim, *claim.args[1:])
         right = circuits.from_network(doc.field, net, wit.assignment, wit.locs, budget, claim.loc)
-    return fingerprint.equal(left, right, budget, fingerprint.randomness(budget.seed), claim.loc)
+    return fingerprint.equal(left, right, budget, rng, claim.loc)
 
 
-RULES = {"solves": _solves, "refutes": _refutes, "corresponds": _corresponds, "equal": _equal}
+RULES = {"solves": _solves, "refutes": _refutes, "corresponds": _corresponds}   # equal: _equal
 
 
 def _judge(doc: Elaborated, claim: ast.Claim, statement: Statement, budget: Budget,
-           judged: dict[tuple, str]) -> Judgment:
+           judged: dict[tuple, str], rng: fingerprint.Randomness) -> Judgment:
     try:
         if claim.via:
             derive(doc, claim, judged)      # premises are exact claims: no error bound
             error = None
         else:
-            error = RULES[claim.kind](doc, claim, budget)     # None, or a probabilistic bound
+            if claim.kind == "equal":            # None (exact), or a probabilistic bound
+                error = _equal(doc, claim, budget, rng)
+            else:
+                error = RULES[claim.kind](doc, claim, budget)
         return Judgment(statement, PROVED, error=error)
     except Reject as e:
         return Judgment(statement, REFUTED, e.reason, e.loc)
@@ -158,18 +208,21 @@ def check_text(text: str, budget: Budget | None = None) -> Verdict:
     gc_was_enabled = gc.isenabled()
     gc.disable()          # a check builds millions of acyclic objects; cyclic GC only slows it
     try:
-        doc = elaborate(parse(text, budget), budget)
+        tree = parse(text, budget)
+        doc = elaborate(tree, budget)
+        subjects = Subjects(doc, tree)
+        # one random source per document; with a seed keyed by the whole (ASCII) text
+        rng = fingerprint.randomness(budget.seed, text.encode("ascii"))
         claims, judgments, judged = [], [], {}
         for c in doc.claims:
-            text = f"{c.kind}({', '.join(c.args)})" + (f" via {', '.join(c.via)}" if c.via else "")
-            statement = Statement(c.kind, _subjects(doc, c), text)
+            shown = f"{c.kind}({', '.join(c.args)})" + (f" via {', '.join(c.via)}" if c.via else "")
+            statement = Statement(c.kind, _subjects(subjects, doc, c), shown)
             claims.append((statement, c.loc))
-            judgments.append(_judge(doc, c, statement, budget, judged))
+            judgments.append(_judge(doc, c, statement, budget, judged, rng))
             record(judged, c, judgments[-1].status)
         verdict = settle(claims, judgments)
         if verdict.probabilistic:
-            source = ("fresh os randomness" if budget.seed is None else f"seed {budget.seed}")
-            verdict = dataclasses.replace(verdict, randomness=source)
+            verdict = dataclasses.replace(verdict, randomness=fingerprint.describe(budget.seed))
         return verdict
     except Reject as e:
         return Verdict("REJECT", e.reason, e.loc)

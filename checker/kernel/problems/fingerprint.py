@@ -41,14 +41,23 @@ whether two circuits have the same value:
     (e.g. squaring chains of more than ~4000 rows) are DECLINED.  This is inherent to the
     bound, not to the code: D may have 2^B/(k−1) prime factors of k bits, so a meaningful
     prime needs k > log₂ B.
-* **Randomness.**  `Budget.seed` None: `random.SystemRandom` (os.urandom), the bound holds as
-  stated.  A seed: `random.Random(seed)`, reproducible; the bound then assumes the seed was
-  chosen independently of the document.  The verdict says which.
+* **Randomness.**  The modulus must be unpredictable to the document's author: whoever can
+  predict p writes R = L + p and is accepted.  `Budget.seed` None: `random.SystemRandom`
+  (os.urandom), the bound holds as stated.  A seed N (reproducible runs): the random bits are
+  SHA-256 in counter mode under the key sha256("nncert-fingerprint\n" ‖ N ‖ "\n" ‖ the
+  document's bytes) (`OracleStream`; Fiat–Shamir).  Every byte of the document enters the key,
+  so the author learns the prime only after fixing the document, and a changed document gets
+  fresh bits.  Modelling SHA-256 as a random oracle, the bits are uniform and fresh for
+  every document, so each document is fooled with probability ≤ the bound; an author trying
+  document variants needs about 1/bound (2^64) hash evaluations, each followed by a prime
+  draw, per expected success.  The verdict says which source was used.
 """
 from __future__ import annotations
 
+import hashlib
 import random
 from dataclasses import dataclass
+from typing import Protocol
 
 import gmpy2
 from flint import fmpq
@@ -164,17 +173,72 @@ def choose(B: int, target: int, max_bits: int, loc: Location = None) -> Plan:
 
 
 # ---- drawing primes --------------------------------------------------------------------------
-def randomness(seed: int | None) -> random.Random:
-    """The kernel's random source: os randomness, or a reproducible generator for a seed."""
-    return random.SystemRandom() if seed is None else random.Random(seed)
+class Randomness(Protocol):
+    """What the kernel draws from: `getrandbits(k)`, k uniform random bits as an integer."""
+
+    def getrandbits(self, k: int) -> int: ...
 
 
-def _passes_miller_rabin(n: int, rounds: int, rng: random.Random) -> bool:
+FIAT_SHAMIR_TAG = b"nncert-fingerprint\n"
+
+
+class OracleStream:
+    """Random bits derived from a key by SHA-256 in counter mode: call c's k bits are the first
+    k bits of sha256(key ‖ c ‖ 0) ‖ sha256(key ‖ c ‖ 1) ‖ … (c and the block index as 8-byte
+    big-endian integers).  For a random oracle these are uniform and independent."""
+
+    def __init__(self, key: bytes):
+        self._key = key
+        self._calls = 0
+
+    def getrandbits(self, k: int) -> int:
+        if k <= 0:
+            return 0
+        head = self._key + self._calls.to_bytes(8, "big")
+        self._calls += 1
+        blocks = b"".join(hashlib.sha256(head + i.to_bytes(8, "big")).digest()
+                          for i in range((k + 255) // 256))
+        return int.from_bytes(blocks, "big") >> (8 * len(blocks) - k)
+
+
+def fiat_shamir_key(seed: int, document: bytes) -> bytes:
+    """sha256(tag ‖ seed in decimal ‖ newline ‖ the whole document): the decimal seed has no
+    newline, so (seed, document) is recovered from the hashed string."""
+    return hashlib.sha256(FIAT_SHAMIR_TAG + str(int(seed)).encode("ascii") + b"\n"
+                          + document).digest()
+
+
+def randomness(seed: int | None, document: bytes) -> Randomness:
+    """The kernel's random source: os randomness, or for a seed the bits of the random oracle
+    at (seed, document) — reproducible, yet unknown to the author before the document is
+    fixed (see above)."""
+    if seed is None:
+        return random.SystemRandom()
+    return OracleStream(fiat_shamir_key(seed, document))
+
+
+def describe(seed: int | None) -> str:
+    """Which randomness a verdict rests on, for the verdict line and --json."""
+    if seed is None:
+        return "fresh os randomness"
+    return f"seed {seed}, Fiat-Shamir over the document"
+
+
+def below(rng: Randomness, n: int) -> int:
+    """Uniform in [0, n), n ≥ 1, by rejection from n.bit_length() random bits."""
+    k = n.bit_length()
+    while True:
+        x = rng.getrandbits(k)
+        if x < n:
+            return x
+
+
+def _passes_miller_rabin(n: int, rounds: int, rng: Randomness) -> bool:
     d, s = n - 1, 0
     while d % 2 == 0:
         d, s = d // 2, s + 1
     for _ in range(rounds):
-        x = gmpy2.powmod(rng.randrange(2, n - 1), d, n)
+        x = gmpy2.powmod(2 + below(rng, n - 3), d, n)     # a base in [2, n−2]
         if x == 1 or x == n - 1:
             continue
         for _ in range(s - 1):
@@ -186,7 +250,7 @@ def _passes_miller_rabin(n: int, rounds: int, rng: random.Random) -> bool:
     return True
 
 
-def random_prime(k: int, rounds: int, rng: random.Random, budget: Budget,
+def random_prime(k: int, rounds: int, rng: Randomness, budget: Budget,
                  loc: Location = None) -> int:
     """A k-bit number uniform among those passing the test, i.e. (see above) a uniform prime of
     [2^(k−1), 2^k) except with probability ≤ 4^(−r)·2^(k−2)/N_k."""
@@ -198,7 +262,7 @@ def random_prime(k: int, rounds: int, rng: random.Random, budget: Budget,
 
 
 # ---- the claim -------------------------------------------------------------------------------
-def equal(left: Circuit, right: Circuit, budget: Budget, rng: random.Random,
+def equal(left: Circuit, right: Circuit, budget: Budget, rng: Randomness,
           loc: Location = None, target: int = TARGET_BITS) -> fmpq | None:
     """Return None if the values are equal (exact), or an error bound e: the values are equal
     except with probability ≤ e.  Reject if they differ (always an exact disproof)."""

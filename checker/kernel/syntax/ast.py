@@ -108,6 +108,7 @@ class FieldDecl:
     lo: Expr
     hi: Expr
     loc: Loc
+    canonical: str = ""          # canonical text, filled in by the parser (hashed for binding)
 
 
 @dataclass

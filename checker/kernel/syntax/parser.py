@@ -391,7 +391,6 @@ def _location_of_offset(text: str, offset: int) -> ast.Loc:
     return (line, offset - (text.rfind("\n", 0, offset) + 1) + 1)
 
 
-_WHITESPACE = re.compile(r"\s+")
 _BLOCK_START = re.compile(r"\b(instance|witness|reduction|refutation)\b")
 
 
@@ -408,12 +407,35 @@ def block_span(text: str, block: ast.Block, clean: str | None = None) -> tuple[i
         i += 1
 
 
-def _canonical_blocks(text: str, blocks: list[ast.Block]) -> None:
-    """Fill `canonical`: the block's text without comments, whitespace runs made one space."""
+_FIELD_START = re.compile(r"\bfield\b")
+_BLANKS = re.compile(r"\t[ \t]*| [ \t]+")          # a run of blanks, unless one space
+_LINE_BREAKS = re.compile(r" \n[ \n]*|\n[ \n]+")  # then a run with a line break, unless one
+
+
+def canonical_text(fragment: str) -> str:
+    """`fragment` (comments already blanked) with each whitespace run made one character: a
+    line break if the run contains one (`\n` or `\r`), else a space.  No token contains `#`;
+    whitespace only separates tokens, except that a line break ends a data or matrix row and,
+    inside the program-rows token, separates rows; so this text lexes and parses as the
+    fragment does (same tokens, same rows), and fragments with different meanings get
+    different texts (docs/soundness/binding.md).  Parsed documents are ASCII without control
+    characters, so their whitespace is space, tab, `\n` and `\r`."""
+    blanks = _BLANKS.sub(" ", fragment.replace("\r", "\n"))
+    return _LINE_BREAKS.sub("\n", blanks).strip()
+
+
+def _canonical_blocks(text: str, items: list) -> None:
+    """Fill `canonical` of every block (keyword to closing brace) and of the field declaration
+    (keyword to semicolon: its expressions contain none) with their `canonical_text`."""
     clean = _strip_comments(text)
-    for block in blocks:
-        begin, end = block_span(text, block, clean)
-        block.canonical = _WHITESPACE.sub(" ", clean[begin:end]).strip()
+    for item in items:
+        if isinstance(item, ast.Block):
+            begin, end = block_span(text, item, clean)
+        else:
+            offset = _offset_of(text, *item.loc)
+            begin = max(m.start() for m in _FIELD_START.finditer(clean, 0, offset))
+            end = clean.index(";", offset) + 1
+        item.canonical = canonical_text(clean[begin:end])
 
 
 def _strip_comments(text: str) -> str:
@@ -455,5 +477,6 @@ def parse(text: str, budget: Budget | None = None) -> ast.Document:
             claims_sections.append((it[1], loc))
         else:
             doc_items.append(it)
-    _canonical_blocks(text, [b for b in doc_items if isinstance(b, ast.Block)])
+    _canonical_blocks(text, [it for it in doc_items
+                             if isinstance(it, (ast.Block, ast.FieldDecl))])
     return ast.Document(LANGUAGE_VERSION, doc_items, claims_sections, text)
