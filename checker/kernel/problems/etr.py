@@ -20,6 +20,7 @@ from flint import fmpq
 
 from checker.kernel.semantics import expr as X
 from checker.kernel.base.enumeration import assignments, show, space_size
+from checker.kernel.base.numerals import shown
 from checker.kernel.base.polynomials import PolynomialRing
 from checker.kernel.base.budget import Budget, Decline, Location, Reject
 from checker.kernel.syntax import ast
@@ -93,7 +94,8 @@ def refutes_by_identity(inst: EtrInstance, cert: ast.Block, budget: Budget) -> N
     for d in cert.decls:
         i = d.data["atom"]
         if i > len(conjuncts) or (d.kind == "multiply" and i == 0):
-            raise Reject(f"atom {i} does not exist: the formula has atoms 1..{len(conjuncts)}", d.loc)
+            raise Reject(f"atom {shown(i)} does not exist: the formula has atoms "
+                         f"1..{len(conjuncts)}", d.loc)
         atom = conjuncts[i - 1] if i else None
         if atom is not None and type(atom) is not ast.Cmp:
             raise Decline("the formula is not a conjunction of (in)equalities; case splits are "

@@ -45,6 +45,7 @@ from flint import fmpq
 from checker.kernel.semantics import expr as X
 from checker.kernel.base.budget import Budget, Decline, KernelError, Location, Reject
 from checker.kernel.base.polynomials import PolynomialRing, RationalFunctions
+from checker.kernel.base.numerals import shown
 from checker.kernel.syntax import ast
 from checker.kernel.problems.etr import EtrInstance, atoms
 from checker.kernel.problems.losses import BUILTIN_LOSSES
@@ -335,7 +336,7 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
         else:
             k = step.data["goal"]
             if not 1 <= k <= len(goals):
-                raise Reject(f"{direction}: goal {k} does not exist (goals 1..{len(goals)})",
+                raise Reject(f"{direction}: goal {shown(k)} does not exist (goals 1..{len(goals)})",
                              step.loc)
             if k in by_goal:
                 raise Reject(f"{direction}: goal {k} is justified twice", step.loc)
