@@ -43,7 +43,7 @@ def natural(text: str, budget: Budget, loc: Location, what: str = "a count") -> 
 def shown(n: int) -> str:
     """An exactly-read count or index for a message: its digits, or its size when it is long
     (Python refuses to print integers of more than 4300 digits)."""
-    return str(n) if n.bit_length() <= 128 else f"(a number of {n.bit_length()} bits)"
+    return str(n) if n.bit_length() <= 200 else f"(a number of {n.bit_length()} bits)"
 
 
 def unsigned_decimal(text: str, budget: Budget, loc: Location) -> fmpq:

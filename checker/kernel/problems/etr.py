@@ -22,7 +22,7 @@ from checker.kernel.semantics import expr as X
 from checker.kernel.base.enumeration import assignments, show, space_size
 from checker.kernel.base.numerals import shown
 from checker.kernel.base.polynomials import PolynomialRing
-from checker.kernel.base.budget import Budget, Decline, Location, Reject
+from checker.kernel.base.budget import Budget, Decline, Location, Reject, Undefined
 from checker.kernel.syntax import ast
 
 
@@ -37,19 +37,37 @@ class EtrInstance:
     nonzero: frozenset[str] = frozenset()    # variables ranging over the non-zero reals
 
 
-def solves(F: Any, inst: EtrInstance, assignment: dict, locs: dict, budget: Budget) -> None:
-    """Return if the assignment satisfies the formula; otherwise reject."""
+def why_not(F: Any, inst: EtrInstance, assignment: dict, locs: dict,
+            budget: Budget) -> Reject | None:
+    """THE solution predicate: None if the assignment satisfies the instance, else the reason
+    it does not (a value outside its domain, 0 for a nonzero variable, a false formula, or a
+    formula undefined at it).  Only `Undefined` is caught; a missing value is the document's
+    fault and raises."""
     for v in inst.variables:
         if v not in assignment:
             raise Reject(f"the witness gives no value to variable {v!r}", None)
+    for v in inst.variables:
         values = inst.domains[v]
         if values is not None and not (F.is_rational(assignment[v])
                                        and F.to_rational(assignment[v]) in values):
-            raise Reject(f"the value of variable {v!r} is not in its domain", locs.get(v))
+            return Reject(f"the value of variable {v!r} is not in its domain", locs.get(v))
         if v in inst.nonzero and F.is_zero(assignment[v]):
-            raise Reject(f"variable {v!r} is declared nonzero but its value is 0", locs.get(v))
-    if not X.Evaluator(F, budget).value(inst.formula, assignment):
-        raise Reject(f"the formula of {inst.name!r} is false at the witness", inst.formula.loc)
+            return Reject(f"variable {v!r} is declared nonzero but its value is 0", locs.get(v))
+    try:
+        holds = X.Evaluator(F, budget).value(inst.formula, assignment)
+    except Undefined as e:
+        return Reject(f"the formula of {inst.name!r} is undefined at the witness: {e.reason}",
+                      e.loc)
+    if not holds:
+        return Reject(f"the formula of {inst.name!r} is false at the witness", inst.formula.loc)
+    return None
+
+
+def solves(F: Any, inst: EtrInstance, assignment: dict, locs: dict, budget: Budget) -> None:
+    """Return if the assignment satisfies the formula; otherwise reject, saying why."""
+    reason = why_not(F, inst, assignment, locs, budget)
+    if reason is not None:
+        raise reason
 
 
 def refutes(F: Any, inst: EtrInstance, budget: Budget) -> None:
@@ -58,10 +76,9 @@ def refutes(F: Any, inst: EtrInstance, budget: Budget) -> None:
         raise Decline("refuting an ETR instance over the reals needs a Nullstellensatz or "
                       "Positivstellensatz certificate, which this kernel does not support yet",
                       inst.loc)
-    evaluator = X.Evaluator(F, budget)
     for assignment in assignments(F, inst.domains, budget, f"the space of {inst.name!r}",
                                   inst.loc):
-        if evaluator.value(inst.formula, assignment):
+        if why_not(F, inst, assignment, {}, budget) is None:
             raise Reject(f"not refuted: {show(assignment, F)} satisfies {inst.name!r}", inst.loc)
 
 

@@ -98,9 +98,9 @@ class _Build(Transformer):
         return list(c)
 
     def header(self, c):
-        if natural(str(c[0]), self.budget, _loc(c[0]), "the language version") \
-                != LANGUAGE_VERSION:
-            raise Reject(f"unsupported language version {str(c[0])[:20]}; this checker reads "
+        version = natural(str(c[0]), self.budget, _loc(c[0]), "the language version")
+        if version != LANGUAGE_VERSION:
+            raise Reject(f"unsupported language version {shown(version)}; this checker reads "
                          f"version {LANGUAGE_VERSION}", _loc(c[0]))
         return ("header", LANGUAGE_VERSION)
 
