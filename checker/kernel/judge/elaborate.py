@@ -348,8 +348,8 @@ class _TrainingBuilder:
         for p in self.points:
             if isinstance(p.inputs, ast.SparseRow):
                 if p.inputs.entries and max(p.inputs.entries) >= len(self.inputs):
-                    raise Reject(f"input {shown(max(p.inputs.entries) + 1)} of a sparse data point is "
-                                 f"out of range: the network has {len(self.inputs)}", p.loc)
+                    raise Reject(f"a sparse data point names input {shown(max(p.inputs.entries) + 1)}; "
+                                 f"the network has {len(self.inputs)} (out of range)", p.loc)
                 p.inputs = p.inputs.sized(len(self.inputs))
             if len(p.inputs) != len(self.inputs):
                 raise Reject(f"a data point has {len(p.inputs)} input(s); the network has "
