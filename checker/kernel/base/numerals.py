@@ -37,7 +37,7 @@ def natural(text: str, budget: Budget, loc: Location, what: str = "a count") -> 
     if not NATURAL.match(text):
         raise Reject(f"{what} must be written with the digits 0-9 only, not {text[:40]!r}", loc)
     _check_size(len(text), budget, loc)
-    return int(_digits_to_fmpz(text))
+    return int(text) if len(text) < _SMALL else int(gmpy2.mpz(text))
 
 
 def shown(n: int) -> str:

@@ -13,7 +13,7 @@ import lark
 from lark import Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
-from checker.kernel.base.budget import Budget, Decline, Reject
+from checker.kernel.base.budget import Budget, Decline, KernelError, Reject
 from checker.kernel.syntax import ast
 from checker.kernel.base.numerals import natural, row_numeral, shown, unsigned_decimal
 
@@ -333,12 +333,14 @@ class _Build(Transformer):
                 raise Reject("a row of a straight-line program is `j op k` with op one of "
                              "+ - *, one row per line", where(end))
             end, first = m.end(), False
-            at = where(m.start())
-            j = natural(m.group(1), self.budget, at, "a row index")
-            k = natural(m.group(3), self.budget, at, "a row index")
+            try:                            # the location only when needed: where() is O(n)
+                j = natural(m.group(1), self.budget, None, "a row index")
+                k = natural(m.group(3), self.budget, None, "a row index")
+            except KernelError as e:
+                raise e.at(where(m.start())) from None
             if j >= i or k >= i:
                 raise Reject(f"row {i} uses a{shown(max(j, k))}, which is not defined before "
-                             f"it (rows refer to a0 .. a{i - 1})", at)
+                             f"it (rows refer to a0 .. a{i - 1})", where(m.start()))
             rows.append((j, m.group(2), k))
         if text[end:].strip() or end == 0:
             raise Reject("a row of a straight-line program is `j op k` with op one of "
