@@ -4,7 +4,11 @@ Every accepting document here has a rejecting twin that differs in the one point
 """
 from __future__ import annotations
 
+import re
+
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import checker
 from checker.kernel.base.budget import Budget
@@ -196,3 +200,35 @@ end
 def test_short_circuit_keeps_a_guarded_division_defined() -> None:
     doc = INV.format(dom="0, 2").replace("1/z", "if z = 0 then 1 else 1/z")
     assert verdict(doc).status == "REJECT"                       # a = 0 now gives 1: a solution
+
+
+# ---- fuzz: no token-level mutation of a small document is an internal error -----------------
+SEEDS = [SLP.format(rows="0 + 0\n1 * 1 # c\n2 - 0", claim="refutes(P)"), LP.format(p="2"),
+         DATA.format(t="1"), INV.format(dom="0, 1"), CORR.format(decode="a")]
+PIECES = ["0", "00", "0000000000001", "1" + "0" * 40, "-1", "1/0", "?", "{", "}", ":", ";", "#c\n",
+          "\n", "custom", "lp", "goal", "multiply", "square", "h[0]", "h[00]", "x[1]", "mod",
+          "->", "{0: 1}", "{1: 0}", "/", "^", "(", ")", ",", "loss", "matrix"]
+_WORD = re.compile(r"\s+|#[^\n]*|[A-Za-z_][A-Za-z0-9_]*(?:\[[0-9]+\])*|[0-9]+(?:[./][0-9]+)?|->|.",
+                   re.S)
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(SEEDS), st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 3),
+                                                  st.sampled_from(PIECES)), min_size=1,
+                                        max_size=4))
+def test_mutations_end_in_a_verdict_never_an_internal_error(seed: str, edits) -> None:
+    toks = _WORD.findall(seed)
+    for pos, op, piece in edits:
+        i = pos % len(toks)
+        if op == 0:
+            del toks[i]
+        elif op == 1:
+            toks.insert(i, piece + " ")
+        elif op == 2:
+            toks[i] = piece
+        else:
+            toks.insert(i, toks[pos % len(toks)])
+    v = checker.check(checker.load("".join(toks)),
+                      Budget(max_seconds=3, max_bits=20000, max_steps=100000))
+    assert v.status in ("ACCEPT", "REJECT", "DECLINE")
+    assert "internal error" not in v.reason and "resources exhausted" not in v.reason, v.reason
