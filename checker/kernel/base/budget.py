@@ -37,6 +37,12 @@ class Reject(KernelError):
     verdict = "REJECT"
 
 
+class Undefined(Reject):
+    """An expression has no value at this point (division by zero, zero to a negative power,
+    mod by zero, a non-integer exponent).  Such a point is not a solution of anything: the
+    solution predicates catch exactly this class (docs/LANGUAGE.md, "Undefined values")."""
+
+
 class Decline(KernelError):
     """The kernel cannot decide within its budget or does not support the rule."""
 

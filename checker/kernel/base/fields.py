@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from flint import arb, arb_poly, ctx, fmpq, fmpq_poly, fmpz, fmpz_poly
 
-from checker.kernel.base.budget import Budget, Decline, Location, Reject
+from checker.kernel.base.budget import Budget, Decline, Location, Reject, Undefined
 
 def _sgn(x) -> int:
     return (x > 0) - (x < 0)
@@ -37,7 +37,7 @@ def sign_variations(m: fmpq_poly, lo: fmpq, hi: fmpq) -> int:
     """Descartes bound on the number of roots of m in (lo, hi): the sign changes in the
     coefficients of (1+x)^n m((hi + lo x)/(1+x))."""
     c = m(fmpq_poly([lo, hi - lo])).coeffs()          # roots in (lo, hi) -> roots in (0, 1)
-    r = fmpq_poly(c[::-1])(fmpq_poly([1, 1]))          # (0, 1) -> (1, oo) -> (0, oo)
+    r = fmpq_poly(list(reversed(c)))(fmpq_poly([1, 1]))          # (0, 1) -> (1, oo) -> (0, oo)
     signs = [s for s in map(_sgn, r.coeffs()) if s != 0]
     return sum(1 for u, v in zip(signs, signs[1:]) if u != v)
 
@@ -102,7 +102,7 @@ class RationalField(_Field):
 
     def inv(self, a: fmpq) -> fmpq:
         if a == 0:
-            raise Reject("division by zero")
+            raise Undefined("division by zero")
         return 1 / a
 
     def power(self, a: fmpq, k: int, budget: Budget) -> fmpq:
@@ -204,7 +204,7 @@ class AlgebraicField(_Field):
 
     def inv(self, a: fmpq_poly) -> fmpq_poly:
         if a == 0:
-            raise Reject("division by zero")
+            raise Undefined("division by zero")
         if a.degree() == 0:
             return fmpq_poly([1 / a[0]])
         g, s, _ = a.xgcd(self._m)  # g = s a + t m is the monic gcd: 1, as m is irreducible

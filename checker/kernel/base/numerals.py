@@ -1,7 +1,11 @@
 """Strict ASCII numerals: the only way text becomes a number in nncert.
 
 Accepted forms: `123`, `-123` (in rows only), `12.50` (exactly 1250/100) and `p/q` (in rows
-only).  Python's own converters accept far more (`Fraction('1_0')`, `int('٣')`, `' 1 '`), so
+only); `natural` reads the counts and indices of the syntax (the header's version, `loss lp 3`,
+`goal 2`, `multiply 1`, a sparse row's `3:`, an SLP row's `j op k`, a group's `h[4]`).  Every
+numeral is read whole and exactly: leading zeros are allowed and change nothing (`007` is 7),
+and a numeral is never cut to its first digits; range checks are the caller's, on the exact
+value (an index of 10^40 is out of range, not truncated).  Python's own converters accept far more (`Fraction('1_0')`, `int('٣')`, `' 1 '`), so
 the shape is checked first by an ASCII-only pattern, and the size is checked against the bit
 budget before any conversion (a numeral of 10^7 digits declines instead of being converted).
 """
@@ -14,6 +18,7 @@ from flint import fmpq, fmpz
 
 from checker.kernel.base.budget import Budget, Location, Reject
 
+NATURAL = re.compile(r"[0-9]+\Z", re.ASCII)
 ROW_NUMERAL = re.compile(r"-?[0-9]+(?:/[0-9]+|\.[0-9]+)?\Z", re.ASCII)
 BITS_PER_DIGIT_NUM, BITS_PER_DIGIT_DEN = 3322, 1000      # log2(10) < 3.322
 _SMALL = 4000                                              # Python's int() limit is 4300 digits
@@ -25,6 +30,20 @@ def _digits_to_fmpz(s: str) -> fmpz:
 
 def _check_size(ndigits: int, budget: Budget, loc: Location) -> None:
     budget.bits(ndigits * BITS_PER_DIGIT_NUM // BITS_PER_DIGIT_DEN + 1, "a numeral", loc)
+
+
+def natural(text: str, budget: Budget, loc: Location, what: str = "a count") -> int:
+    """A natural number written with ASCII digits only (`0`, `42`, `007` = 7), exactly."""
+    if not NATURAL.match(text):
+        raise Reject(f"{what} must be written with the digits 0-9 only, not {text[:40]!r}", loc)
+    _check_size(len(text), budget, loc)
+    return int(text) if len(text) < _SMALL else int(gmpy2.mpz(text))
+
+
+def shown(n: int) -> str:
+    """An exactly-read count or index for a message: its digits, or its size when it is long
+    (Python refuses to print integers of more than 4300 digits)."""
+    return str(n) if n.bit_length() <= 200 else f"(a number of {n.bit_length()} bits)"
 
 
 def unsigned_decimal(text: str, budget: Budget, loc: Location) -> fmpq:

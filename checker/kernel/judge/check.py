@@ -24,6 +24,8 @@ from checker.kernel.judge.composition import derive, record
 
 SOLVES = {training.TrainingInstance: training.solves, etr.EtrInstance: etr.solves,
           slp.SlpInstance: slp.solves}
+WHY_NOT = {training.TrainingInstance: training.why_not, etr.EtrInstance: etr.why_not,
+           slp.SlpInstance: slp.why_not}      # the one solution predicate of each problem
 REFUTES = {training.TrainingInstance: training.refutes, etr.EtrInstance: etr.refutes,
            slp.SlpInstance: slp.refutes}
 
@@ -145,11 +147,7 @@ def _corresponds(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
 
     def holds(inst: Any) -> Callable[[dict], bool]:
         def predicate(assignment: dict) -> bool:
-            try:
-                SOLVES[type(inst)](doc.field, inst, assignment, {}, budget)
-                return True
-            except Reject:
-                return False
+            return WHY_NOT[type(inst)](doc.field, inst, assignment, {}, budget) is None
         return predicate
 
     correspondence.corresponds(doc.field, red, source, target, unknown_domains(source),

@@ -18,6 +18,7 @@ from flint import fmpq
 from checker.kernel.semantics import expr as X
 from checker.kernel.base.budget import Budget, Reject
 from checker.kernel.base.fields import RATIONALS, AlgebraicField
+from checker.kernel.base.numerals import natural, shown
 from checker.kernel.base.polynomials import PolynomialRing
 from checker.kernel.problems.etr import EtrInstance, Refutation
 from checker.kernel.problems.identities import ProofStep
@@ -84,11 +85,11 @@ def _field(decl: ast.FieldDecl, budget: Budget) -> AlgebraicField:
 
 
 # ---- training instances --------------------------------------------------------------------
-def _group(name: str, loc) -> tuple[str, int] | None:
-    """`h[3]` in a declaration declares h[1], h[2], h[3]."""
+def _group(name: str, loc, budget: Budget) -> tuple[str, int] | None:
+    """`h[3]` in a declaration declares h[1], h[2], h[3] (the size read exactly: `h[03]` is 3)."""
     if name.endswith("]") and name.count("[") == 1:
         base, count = name[:-1].split("[")
-        k = int(count[:9]) if len(count) <= 9 else 10**9
+        k = natural(count, budget, loc, "the size of a group")
         if k < 1:
             raise Reject(f"a group needs at least one member: {name!r}", loc)
         return base, k
@@ -154,7 +155,7 @@ class _TrainingBuilder:
         self.input_set = set(self.inputs)
 
     def expand_decl(self, name: str, loc) -> list[str]:
-        g = _group(name, loc)
+        g = _group(name, loc, self.budget)
         if g is None:
             self.new_name(name, loc)
             return [name]
@@ -238,7 +239,7 @@ class _TrainingBuilder:
 
     def decl_group(self, d: ast.Decl) -> None:
         name, loc = d.data["name"], d.loc
-        g = _group(name, loc)
+        g = _group(name, loc, self.budget)
         if g is None:
             raise Reject(f"a layer's name gives its size, as in {name}[4]", loc)
         base, k = g
@@ -273,7 +274,7 @@ class _TrainingBuilder:
         if self.loss is not None:
             raise Reject("the loss is defined twice", d.loc)
         name, p = d.data["name"], d.data.get("p")
-        if name == "custom":
+        if "body" in d.data:                    # `loss = E;` (a loss named `custom` is unknown)
             self.loss = Loss("custom", body=d.data["body"])
             return
         if name not in BUILTIN_LOSSES:
@@ -309,8 +310,8 @@ class _TrainingBuilder:
         for p in self.points:
             if isinstance(p.inputs, ast.SparseRow):
                 if p.inputs.entries and max(p.inputs.entries) >= len(self.inputs):
-                    raise Reject(f"a sparse data point names input {max(p.inputs.entries) + 1}; "
-                                 f"the network has {len(self.inputs)}", p.loc)
+                    raise Reject(f"a sparse data point names input {shown(max(p.inputs.entries) + 1)}; "
+                                 f"the network has {len(self.inputs)} (out of range)", p.loc)
                 p.inputs = p.inputs.sized(len(self.inputs))
             if len(p.inputs) != len(self.inputs):
                 raise Reject(f"a data point has {len(p.inputs)} input(s); the network has "

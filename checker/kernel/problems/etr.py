@@ -20,8 +20,9 @@ from flint import fmpq
 
 from checker.kernel.semantics import polyeval
 from checker.kernel.base.enumeration import assignments, show, space_size
+from checker.kernel.base.numerals import shown
 from checker.kernel.base.polynomials import PolynomialRing
-from checker.kernel.base.budget import Budget, Decline, Location, Reject
+from checker.kernel.base.budget import Budget, Decline, Location, Reject, Undefined
 from checker.kernel.syntax import ast
 from checker.kernel.syntax import polyterm as P
 
@@ -49,19 +50,37 @@ class Refutation:
     loc: Location
 
 
-def solves(F: Any, inst: EtrInstance, assignment: dict, locs: dict, budget: Budget) -> None:
-    """Return if the assignment satisfies the formula; otherwise reject."""
+def why_not(F: Any, inst: EtrInstance, assignment: dict, locs: dict,
+            budget: Budget) -> Reject | None:
+    """THE solution predicate: None if the assignment satisfies the instance, else the reason
+    it does not (a value outside its domain, 0 for a nonzero variable, a false formula, or a
+    formula undefined at it).  Only `Undefined` is caught; a missing value is the document's
+    fault and raises."""
     for v in inst.variables:
         if v not in assignment:
             raise Reject(f"the witness gives no value to variable {v!r}", None)
+    for v in inst.variables:
         values = inst.domains[v]
         if values is not None and not (F.is_rational(assignment[v])
                                        and F.to_rational(assignment[v]) in values):
-            raise Reject(f"the value of variable {v!r} is not in its domain", locs.get(v))
+            return Reject(f"the value of variable {v!r} is not in its domain", locs.get(v))
         if v in inst.nonzero and F.is_zero(assignment[v]):
-            raise Reject(f"variable {v!r} is declared nonzero but its value is 0", locs.get(v))
-    if not polyeval.holds(inst.terms, F, assignment, budget):
-        raise Reject(f"the formula of {inst.name!r} is false at the witness", inst.formula.loc)
+            return Reject(f"variable {v!r} is declared nonzero but its value is 0", locs.get(v))
+    try:
+        holds = polyeval.holds(inst.terms, F, assignment, budget)
+    except Undefined as e:
+        return Reject(f"the formula of {inst.name!r} is undefined at the witness: {e.reason}",
+                      e.loc)
+    if not holds:
+        return Reject(f"the formula of {inst.name!r} is false at the witness", inst.formula.loc)
+    return None
+
+
+def solves(F: Any, inst: EtrInstance, assignment: dict, locs: dict, budget: Budget) -> None:
+    """Return if the assignment satisfies the formula; otherwise reject, saying why."""
+    reason = why_not(F, inst, assignment, locs, budget)
+    if reason is not None:
+        raise reason
 
 
 def refutes(F: Any, inst: EtrInstance, budget: Budget) -> None:
@@ -72,7 +91,7 @@ def refutes(F: Any, inst: EtrInstance, budget: Budget) -> None:
                       inst.loc)
     for assignment in assignments(F, inst.domains, budget, f"the space of {inst.name!r}",
                                   inst.loc):
-        if polyeval.holds(inst.terms, F, assignment, budget):
+        if why_not(F, inst, assignment, {}, budget) is None:
             raise Reject(f"not refuted: {show(assignment, F)} satisfies {inst.name!r}", inst.loc)
 
 
@@ -114,7 +133,8 @@ def refutes_by_identity(inst: EtrInstance, cert: Refutation, budget: Budget) -> 
     for step in cert.steps:
         kind, i, loc = step[0], step[1], step[-1]
         if i > len(parts) or (kind == "multiply" and i == 0):
-            raise Reject(f"atom {i} does not exist: the formula has atoms 1..{len(parts)}", loc)
+            raise Reject(f"atom {shown(i)} does not exist: the formula has atoms "
+                         f"1..{len(parts)}", loc)
         atom = parts[i - 1] if i else None
         if atom is not None and type(atom) is not P.Atom:
             raise Decline("the formula is not a conjunction of (in)equalities; case splits are "

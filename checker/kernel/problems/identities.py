@@ -49,6 +49,7 @@ from flint import fmpq
 from checker.kernel.semantics import polyeval
 from checker.kernel.base.budget import Budget, Decline, KernelError, Location, Reject
 from checker.kernel.base.polynomials import PolynomialRing, RationalFunctions
+from checker.kernel.base.numerals import shown
 from checker.kernel.syntax import ast
 from checker.kernel.syntax import polyterm as P
 from checker.kernel.problems.etr import EtrInstance, conjuncts
@@ -354,7 +355,7 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, P.Term], step
         else:
             k = step.goal
             if not 1 <= k <= len(goals):
-                raise Reject(f"{direction}: goal {k} does not exist (goals 1..{len(goals)})",
+                raise Reject(f"{direction}: goal {shown(k)} does not exist (goals 1..{len(goals)})",
                              step.loc)
             if k in by_goal:
                 raise Reject(f"{direction}: goal {k} is justified twice", step.loc)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from checker.kernel.semantics import expr as X
-from checker.kernel.base.budget import Budget, Decline, Location, Reject
+from checker.kernel.base.budget import Budget, Decline, Location, Reject, Undefined
 from checker.kernel.base.enumeration import assignments, show, space_size
 from checker.kernel.syntax import ast
 from checker.kernel.problems import identities
@@ -39,9 +39,18 @@ class Reduction:
 Holds = Callable[[dict], bool]
 
 
-def _image(F: Any, maps: dict[str, ast.Expr], point: dict, budget: Budget) -> dict:
+def _image(F: Any, maps: dict[str, ast.Expr], point: dict, budget: Budget) -> dict | None:
+    """The map's values at `point`, or None where a map is undefined there (then the image is
+    no point at all, so it solves nothing)."""
     evaluator = X.Evaluator(F, budget)
-    return {name: evaluator.value(e, point) for name, e in maps.items()}
+    try:
+        return {name: evaluator.value(e, point) for name, e in maps.items()}
+    except Undefined:
+        return None
+
+
+def _solved(holds: Holds, image: dict | None) -> bool:
+    return image is not None and holds(image)
 
 
 def corresponds(F: Any, red: Reduction, source: Any, target: Any, source_domains: dict,
@@ -66,10 +75,10 @@ def corresponds(F: Any, red: Reduction, source: Any, target: Any, source_domains
     budget.enumeration(space_size(source_domains) + space_size(target_domains),
                        f"the source and target spaces of {red.name!r}", red.loc)
     for x in assignments(F, source_domains, budget, "the source space", red.loc):
-        if source_holds(x) and not target_holds(_image(F, red.encode, x, budget)):
+        if source_holds(x) and not _solved(target_holds, _image(F, red.encode, x, budget)):
             raise Reject(f"forward direction fails: {show(x, F)} solves {red.source!r} but its "
                          f"encoding does not solve {red.target!r}", red.loc)
     for w in assignments(F, target_domains, budget, "the target space", red.loc):
-        if target_holds(w) and not source_holds(_image(F, red.decode, w, budget)):
+        if target_holds(w) and not _solved(source_holds, _image(F, red.decode, w, budget)):
             raise Reject(f"backward direction fails: {show(w, F)} solves {red.target!r} but its "
                          f"decoding does not solve {red.source!r}", red.loc)

@@ -54,13 +54,22 @@ def value(inst: SlpInstance, budget: Budget) -> Any:
     return values(inst, budget)[-1]
 
 
-def solves(F: Any, inst: SlpInstance, assignment: dict, locs: dict, budget: Budget) -> None:
+def why_not(F: Any, inst: SlpInstance, assignment: dict, locs: dict,
+            budget: Budget) -> Reject | None:
+    """THE solution predicate (the empty assignment solves P iff P's value is positive)."""
     v = value(inst, budget)
     if v <= 0:
-        raise Reject(f"the program's value is {'zero' if v == 0 else 'negative'}, not positive",
-                     inst.loc)
+        return Reject(f"the program's value is {'zero' if v == 0 else 'negative'}, not "
+                      f"positive", inst.loc)
+    return None
+
+
+def solves(F: Any, inst: SlpInstance, assignment: dict, locs: dict, budget: Budget) -> None:
+    reason = why_not(F, inst, assignment, locs, budget)
+    if reason is not None:
+        raise reason
 
 
 def refutes(F: Any, inst: SlpInstance, budget: Budget) -> None:
-    if value(inst, budget) > 0:
+    if why_not(F, inst, {}, {}, budget) is None:
         raise Reject("not refuted: the program's value is positive", inst.loc)

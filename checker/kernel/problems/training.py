@@ -16,7 +16,7 @@ from flint import fmpq
 
 from checker.kernel.semantics import expr as X
 from checker.kernel.semantics import network
-from checker.kernel.base.budget import Budget, Decline, Location, Reject
+from checker.kernel.base.budget import Budget, Decline, Location, Reject, Undefined
 from checker.kernel.base.enumeration import assignments, space_size
 from checker.kernel.base.enumeration import show as show_assignment
 from checker.kernel.syntax import ast
@@ -79,14 +79,29 @@ def _value(F: Any, w: Weight, assignment: dict) -> Any:
 
 def check_domains(F: Any, inst: TrainingInstance, assignment: dict, locs: dict) -> None:
     """Every parameter has a value, and it lies in the parameter's domain."""
-    for name, param in inst.params.items():
+    _complete(inst, assignment)
+    reason = outside_domains(F, inst, assignment, locs)
+    if reason is not None:
+        raise reason
+
+
+def _complete(inst: TrainingInstance, assignment: dict) -> None:
+    """Every parameter has a value (else the document is wrong: no solution question arises)."""
+    for name in inst.params:
         if name not in assignment:
             raise Reject(f"the witness gives no value to parameter {name!r}", None)
+
+
+def outside_domains(F: Any, inst: TrainingInstance, assignment: dict,
+                    locs: dict) -> Reject | None:
+    """Why a (complete) assignment leaves a parameter's domain, or None if it does not."""
+    for name, param in inst.params.items():
         if param.values is None:
             continue
         v = assignment[name]
         if not (F.is_rational(v) and F.to_rational(v) in param.values):
-            raise Reject(f"the value of parameter {name!r} is not in its domain", locs.get(name))
+            return Reject(f"the value of parameter {name!r} is not in its domain", locs.get(name))
+    return None
 
 
 def total_loss(F: Any, inst: TrainingInstance, assignment: dict, budget: Budget) -> Any:
@@ -110,21 +125,39 @@ def total_loss(F: Any, inst: TrainingInstance, assignment: dict, budget: Budget)
         if inst.loss.name == "custom":
             loss = evaluator.value(inst.loss.body, {}, X.LossPoint(target, predicted))
             if F.sign(loss, budget) < 0:
-                raise Reject("the custom loss is negative at this data point; a loss maps to "
-                             "the non-negative reals", point.loc)
+                raise Undefined("the custom loss is negative at this data point (a loss maps "
+                                "to the non-negative reals, so it is undefined here)", point.loc)
         else:
             loss = point_loss(F, inst.loss.name, inst.loss.p, target, predicted, budget)
         total = F.add(total, loss)
     return total
 
 
+def why_not(F: Any, inst: TrainingInstance, assignment: dict, locs: dict,
+            budget: Budget) -> Reject | None:
+    """THE solution predicate: None if the assignment solves the instance, else the reason it
+    does not (a value outside its domain, a total loss over gamma, or a network or loss that is
+    undefined at it).  Only `Undefined` is caught: any other error is the document's fault."""
+    _complete(inst, assignment)
+    outside = outside_domains(F, inst, assignment, locs)
+    if outside is not None:
+        return outside
+    try:
+        total = total_loss(F, inst, assignment, budget)
+    except Undefined as e:
+        return Reject(f"the network or loss is undefined at these parameter values: {e.reason}",
+                      e.loc)
+    gamma = F.from_rational(inst.gamma)
+    if F.compare(total, gamma, budget) > 0:
+        return Reject(f"total loss {show(F, total)} exceeds gamma = {show(F, gamma)}", inst.loc)
+    return None
+
+
 def solves(F: Any, inst: TrainingInstance, assignment: dict, locs: dict, budget: Budget) -> None:
     """Return if the assignment solves the instance; otherwise reject, saying why."""
-    check_domains(F, inst, assignment, locs)
-    total = total_loss(F, inst, assignment, budget)
-    if F.compare(total, F.from_rational(inst.gamma), budget) > 0:
-        raise Reject(f"total loss {show(F, total)} exceeds gamma = {show(F, F.from_rational(inst.gamma))}",
-                     inst.loc)
+    reason = why_not(F, inst, assignment, locs, budget)
+    if reason is not None:
+        raise reason
 
 
 def domains(inst: TrainingInstance) -> dict[str, list[fmpq] | None]:
@@ -137,10 +170,9 @@ def refutes(F: Any, inst: TrainingInstance, budget: Budget) -> None:
     if space_size(domains(inst)) is None:
         raise Decline("refuting an instance with real parameters needs a Level-3 certificate "
                       "this kernel does not support yet", inst.loc)
-    gamma = F.from_rational(inst.gamma)
     for assignment in assignments(F, domains(inst), budget,
                                   f"the parameter space of {inst.name!r}", inst.loc):
-        if F.compare(total_loss(F, inst, assignment, budget), gamma, budget) <= 0:
+        if why_not(F, inst, assignment, {}, budget) is None:
             raise Reject(f"not refuted: the parameters {show_assignment(assignment, F)} solve "
                          f"{inst.name!r}", inst.loc)
 

@@ -18,7 +18,7 @@ import gmpy2
 from flint import fmpq, fmpz
 
 from checker.kernel.syntax import ast
-from checker.kernel.base.budget import Budget, KernelError, Reject
+from checker.kernel.base.budget import Budget, KernelError, Reject, Undefined
 
 NUM, BOOL = "number", "truth value"
 
@@ -164,7 +164,7 @@ class Evaluator:
                     acc = F.mul(acc, v)
                 else:
                     if F.is_zero(v):
-                        raise Reject("division by zero", factor.loc)
+                        raise Undefined("division by zero", factor.loc)
                     acc = F.div(acc, v)
             return acc
         if t is ast.Neg:
@@ -190,10 +190,10 @@ class Evaluator:
         base = self.value(e.base, env, point)
         exp = self.value(e.exp, env, point)
         if not F.is_rational(exp) or F.to_rational(exp).q != 1:
-            raise Reject("an exponent must be an integer", e.exp.loc)
+            raise Undefined("an exponent must be an integer", e.exp.loc)
         k = int(F.to_rational(exp).p)
         if k < 0 and F.is_zero(base):
-            raise Reject("division by zero (zero to a negative power)", e.loc)
+            raise Undefined("division by zero (zero to a negative power)", e.loc)
         try:
             return F.power(base, k, self.budget)
         except KernelError as err:
@@ -268,7 +268,7 @@ def apply_builtin(F: Any, fn: str, args: list, budget: Budget, loc) -> Any:
     if fn == "mod":
         m = args[1]
         if F.is_zero(m):
-            raise Reject("mod by zero", loc)
+            raise Undefined("mod by zero", loc)
         return F.sub(x, F.mul(m, F.from_rational(fmpq(F.floor(F.div(x, m), budget)))))
     if fn == "ndigits":
         return F.from_rational(fmpq(decimal_digits(abs_floor(F, x, budget))))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from checker.kernel.base.budget import Budget, KernelError, Reject
+from checker.kernel.base.budget import Budget, KernelError, Reject, Undefined
 from checker.kernel.syntax import polyterm as P
 
 
@@ -42,13 +42,13 @@ def evaluate(t: P.Term, R: Any, env: dict, budget: Budget) -> Any:
             if not divides:
                 acc = R.mul(acc, v)
             elif R.is_zero(v):
-                raise Reject("division by zero", factor.loc)
+                raise Undefined("division by zero", factor.loc)
             else:
                 acc = R.div(acc, v)
         return acc
     base = evaluate(t.base, R, env, budget)
     if t.exp < 0 and R.is_zero(base):
-        raise Reject("division by zero (zero to a negative power)", t.loc)
+        raise Undefined("division by zero (zero to a negative power)", t.loc)
     try:
         return R.power(base, t.exp, budget)
     except KernelError as err:

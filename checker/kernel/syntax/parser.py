@@ -13,9 +13,9 @@ import lark
 from lark import Token, Transformer
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
-from checker.kernel.base.budget import Budget, Decline, Reject
+from checker.kernel.base.budget import Budget, Decline, KernelError, Reject
 from checker.kernel.syntax import ast
-from checker.kernel.base.numerals import row_numeral, unsigned_decimal
+from checker.kernel.base.numerals import natural, row_numeral, shown, unsigned_decimal
 
 MAX_DEPTH = 400
 _SPARSE_ENTRY = re.compile(r"[ \t]*([0-9]+)[ \t]*:[ \t]*([^, \t]+)[ \t]*(,|\Z)")
@@ -98,8 +98,9 @@ class _Build(Transformer):
         return list(c)
 
     def header(self, c):
-        if int(str(c[0])) != LANGUAGE_VERSION:
-            raise Reject(f"unsupported language version {str(c[0])[:20]}; this checker reads "
+        version = natural(str(c[0]), self.budget, _loc(c[0]), "the language version")
+        if version != LANGUAGE_VERSION:
+            raise Reject(f"unsupported language version {shown(version)}; this checker reads "
                          f"version {LANGUAGE_VERSION}", _loc(c[0]))
         return ("header", LANGUAGE_VERSION)
 
@@ -178,7 +179,8 @@ class _Build(Transformer):
         return ast.Decl("loss", _loc(c[0]), {"name": str(c[0]), "p": None})
 
     def loss_builtin_p(self, c):
-        return ast.Decl("loss", _loc(c[0]), {"name": str(c[0]), "p": int(str(c[1])[:12])})
+        p = natural(str(c[1]), self.budget, _loc(c[1]), "the exponent of a loss")
+        return ast.Decl("loss", _loc(c[0]), {"name": str(c[0]), "p": p})
 
     def loss_custom(self, c):
         return ast.Decl("loss", _loc(c[0]), {"name": "custom", "body": c[0]})
@@ -217,11 +219,11 @@ class _Build(Transformer):
                              "with a colon and a number, separated by commas",
                              (base[0], base[1] + pos))
             at = (base[0], base[1] + m.start(1))
-            digits = m.group(1)
-            if len(digits) > 9 or int(digits) == 0:
-                raise Reject(f"input index {digits[:20]} of a sparse data row is out of range "
-                             f"(inputs are numbered from 1)", at)
-            i = int(digits) - 1
+            index = natural(m.group(1), self.budget, at, "an input index")
+            if index == 0:
+                raise Reject("input index 0 of a sparse data row is out of range (inputs are "
+                             "numbered from 1)", at)
+            i = index - 1
             if i in entries:
                 raise Reject(f"input {i + 1} is given twice in a sparse data row", at)
             value = row_numeral(m.group(2), self.budget, (base[0], base[1] + m.start(2)))
@@ -252,22 +254,27 @@ class _Build(Transformer):
         return ast.Decl("nonzero", c[0].loc, {"poly": c[0], "inverse": c[1], "by": c[2]})
 
     def step_goal(self, c):
-        return ast.Decl("goal", _loc(c[0]), {"goal": int(str(c[0])[:9]), "times": None,
-                                             "by": c[1]})
+        return ast.Decl("goal", _loc(c[0]), {"goal": self._index(c[0], "a goal number"),
+                                             "times": None, "by": c[1]})
 
     def step_goal_times(self, c):
-        return ast.Decl("goal", _loc(c[0]), {"goal": int(str(c[0])[:9]), "times": c[1],
-                                             "by": c[2]})
+        return ast.Decl("goal", _loc(c[0]), {"goal": self._index(c[0], "a goal number"),
+                                             "times": c[1], "by": c[2]})
+
+    def _index(self, tok: Token, what: str) -> int:
+        """An INT token read exactly (its range is checked where it is used)."""
+        return natural(str(tok), self.budget, _loc(tok), what)
 
     def rmap(self, c):
         return ast.Decl(str(c[0]), _loc(c[0]), {"assigns": list(c[1:])})
 
     def ref_multiply(self, c):
-        return ast.Decl("multiply", _loc(c[0]), {"atom": int(str(c[0])[:9]), "by": c[1]})
+        return ast.Decl("multiply", _loc(c[0]), {"atom": self._index(c[0], "an atom number"),
+                                                 "by": c[1]})
 
     def ref_square(self, c):
-        return ast.Decl("square", _loc(c[0]), {"atom": int(str(c[0])[:9]), "weight": c[1],
-                                               "base": c[2]})
+        return ast.Decl("square", _loc(c[0]), {"atom": self._index(c[0], "an atom number"),
+                                               "weight": c[1], "base": c[2]})
 
     def refutation(self, c):
         return ast.Block("refutation", str(c[0]), list(c[2:]), _loc(c[0]), target=str(c[1]))
@@ -300,35 +307,44 @@ class _Build(Transformer):
         return ast.Block("etr", str(c[0]), list(c[1:]), _loc(c[0]))
 
     def slp(self, c):
-        """All rows are one token (no repetition inside the lexer's regex, so 10^6 rows lex in
-        constant stack); rows are split here: `j op k`, separated by a newline or `;`."""
+        """The rows come as few tokens (no repetition inside the lexer's regex, so 10^6 rows lex
+        in constant stack; a comment ends a token, so the next one starts on a later line);
+        rows are split here: `j op k`, separated by a newline or `;`."""
         rows: list[tuple[int, str, int]] = []
-        if len(c) > 1:
-            tok = c[1]
-            text = str(tok)
-
-            def where(offset: int) -> ast.Loc:
-                nl = text.rfind("\n", 0, offset)
-                return (tok.line + text.count("\n", 0, offset),
-                        offset - nl if nl >= 0 else tok.column + offset)
-
-            end = 0
-            for i, m in enumerate(_SLP_ROW.finditer(text), start=1):
-                gap = text[end:m.start()]
-                if gap.strip(" \t\r\n;") or (i > 1 and "\n" not in gap and ";" not in gap):
-                    raise Reject("a row of a straight-line program is `j op k` with op one of "
-                                 "+ - *, one row per line", where(end))
-                end = m.end()
-                j, op, k = int(m.group(1)[:12]), m.group(2), int(m.group(3)[:12])
-                if j >= i or k >= i:
-                    raise Reject(f"row {i} uses a{max(j, k)}, which is not defined before it "
-                                 f"(rows refer to a0 .. a{i - 1})", where(m.start()))
-                rows.append((j, op, k))
-            if text[end:].strip() or end == 0:
-                raise Reject("a row of a straight-line program is `j op k` with op one of "
-                             "+ - *, one row per line", where(end))
+        for tok in c[1:]:
+            self._slp_rows(tok, rows)
         return ast.Block("slp", str(c[0]), [ast.Decl("rows", _loc(c[0]), {"rows": rows})],
                          _loc(c[0]))
+
+    def _slp_rows(self, tok: Token, rows: list) -> None:
+        """Append the rows of one SLPROWS token to `rows` (row i may use a0 .. a(i-1))."""
+        text = str(tok)
+
+        def where(offset: int) -> ast.Loc:
+            nl = text.rfind("\n", 0, offset)
+            return (tok.line + text.count("\n", 0, offset),
+                    offset - nl if nl >= 0 else tok.column + offset)
+
+        end, first = 0, True
+        for m in _SLP_ROW.finditer(text):
+            i = len(rows) + 1
+            gap = text[end:m.start()]
+            if gap.strip(" \t\r\n;") or (not first and "\n" not in gap and ";" not in gap):
+                raise Reject("a row of a straight-line program is `j op k` with op one of "
+                             "+ - *, one row per line", where(end))
+            end, first = m.end(), False
+            try:                            # the location only when needed: where() is O(n)
+                j = natural(m.group(1), self.budget, None, "a row index")
+                k = natural(m.group(3), self.budget, None, "a row index")
+            except KernelError as e:
+                raise e.at(where(m.start())) from None
+            if j >= i or k >= i:
+                raise Reject(f"row {i} uses a{shown(max(j, k))}, which is not defined before "
+                             f"it (rows refer to a0 .. a{i - 1})", where(m.start()))
+            rows.append((j, m.group(2), k))
+        if text[end:].strip() or end == 0:
+            raise Reject("a row of a straight-line program is `j op k` with op one of "
+                         "+ - *, one row per line", where(end))
 
     def witness(self, c):
         return ast.Block("witness", str(c[0]), list(c[2:]), _loc(c[0]), target=str(c[1]))
