@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Union
 
-from flint import fmpq
+from flint import fmpq, fmpz
 
 from checker.kernel.base.budget import Reject
 from checker.kernel.syntax import ast
@@ -68,7 +68,7 @@ class Product:
 class Power:
     """base ^ exp, exp an integer literal; exp < 0 only where the base may divide."""
     base: "Term"
-    exp: int
+    exp: fmpz
     loc: Loc
 
 
@@ -138,12 +138,13 @@ def convert(e: ast.Expr, what: str, policy: Policy = LITERAL) -> Term:
                  getattr(e, "loc", None))
 
 
-def _integer_literal(e: ast.Expr) -> int | None:
+def _integer_literal(e: ast.Expr) -> fmpz | None:
+    """An integer literal, possibly negated (an exact fmpz: no conversion of any kind)."""
     sign = 1
     if type(e) is ast.Neg:
         sign, e = -1, e.arg
     if type(e) is ast.Num and e.value.q == 1:
-        return sign * int(e.value.p)
+        return sign * e.value.p
     return None
 
 
