@@ -27,7 +27,8 @@ def slp_value(steps):
 AUDIT_RUNS = {"posslp-to-dnnt-printed-seed0.nnc", "csp2-to-dnnt-printed-seed0.nnc",
               "dnnt-to-cnnt-printed-seed0.nnc", "002_thm12_printed_backward.nnc"}
 # the failing claim of each run's certificate (default: the forced weights of posslp-to-dnnt)
-AUDIT_RUN_REASONS = {"csp2-to-dnnt-printed-seed0.nnc": "corresponds(R): backward direction fails",
+AUDIT_RUN_REASONS = {"posslp-to-dnnt-printed-seed0.nnc": "solves(V, value)",
+                     "csp2-to-dnnt-printed-seed0.nnc": "corresponds(R): backward direction fails",
                      "dnnt-to-cnnt-printed-seed0.nnc": "solves(J, thj)",
                      "002_thm12_printed_backward.nnc": "solves(I, bi1)"}
 
@@ -70,6 +71,16 @@ def test_printed_construction_maps_a_no_instance_to_a_yes_instance(name):
     assert slp_value(SLPS[name]) <= 0
     verdict = checker.check(checker.load(AUDITS / name))
     assert verdict.status == "ACCEPT", verdict.reason
+
+
+@pytest.mark.parametrize("name", sorted(SLPS))
+def test_lemma35_counterexample_is_current_and_within_the_papers_weights(name):
+    from tools.audit_002 import counterexample
+    text = (AUDITS / name).read_text()
+    assert text == counterexample(name), "rerun tools/audit_002.py"
+    domains = [line.split("{")[1].split("}")[0] for line in text.splitlines()
+               if line.strip().startswith("param ")]
+    assert domains and set(domains) <= {"1", "-1"}
 
 
 # 003 (paper as printed, step by step): written by tools/audit_003.py from the reduction code;
