@@ -137,6 +137,41 @@ def repeated_weight() -> str:
         ["solves(S2, fit);", "refutes(E);"])
 
 
+def variable_gadget_alternative_d4(extra_edges: bool = True) -> str:
+    """Lemma 3 with the PRINTED d4 = (0,1,0,0,1; ?, 1), under another reconstruction: our
+    gadget plus the prescribed edges s5 -(+1)-> m4 and m4 -(+1)-> b.  `extra_edges=False` is
+    the reject twin (our reconstruction with the printed d4: the same map is not a
+    correspondence)."""
+    from checker.reductions.stage import Stage, block
+
+    net, stage = eq_to_restricted.reduce(EtrInvEq(("x",), frozenset({"x"}), ()), "printed")
+    if extra_edges:
+        net.edges[("s1_5", "m1_4")] = Fraction(1)
+        net.edges[("m1_4", "b")] = Fraction(1)
+    assert [p.targets["b"] for p in net.points][3] == 1           # d4 as printed
+    return doc([
+        "003 section 3.6, Lemma 3 for the variable gadget with d4 AS PRINTED, (0,1,0,0,1; ?, 1),",
+        "in a reconstruction other than ours (written by tools/audit_003.py from",
+        "eq_to_restricted.reduce({x}, 'printed') plus two prescribed edges):",
+        "    s1 -X-> m1, s2 -W-> m2, s3 -Y-> m3, s4 -Z-> m4, s5 -(+1)-> m3, s5 -(+1)-> m4,",
+        "    m1, m2, m3, m4 -(+1)-> a,  m2 -(+1)-> b,  m3 -V-> b,  m4 -(+1)-> b.",
+        "13 edges (= two subtraction gadgets and one inversion gadget, 4 + 4 + 5), 8 prescribed.",
+        "d4 now reads W + V + 1 = 1, i.e. V = -W = X; d1..d3 are unchanged (s5 is 0 there).",
+        "Level 2: the fits are exactly (X, W, Y, Z, V) = (x, -x, 1/x, -1/x, x), x a non-zero real",
+        "(E says x ranges over the non-zero reals); backward, X*Y - 1 = Y*h(d1) - Y*h(d4) + h(d3).",
+        "So the printed d4 is consistent with Lemma 3; docs/AUDIT.md 003 finding 3 is a finding",
+        "about OUR reconstruction (11 edges, 6 prescribed), whose d4 target must be 0."
+        if extra_edges else
+        "REJECT TWIN: our reconstruction (11 edges) with the printed d4 -- not a correspondence."],
+        ["instance E : etr {\n  var x nonzero;\n  formula x*x^-1 = 1;\n}", net.render("G"),
+         block("R", "E", "G", Stage("", stage.encode, stage.decode, stage.forward,
+                                    stage.backward))],
+        ["corresponds(R);"])
+
+
+# certificates/examples/ written here (checked ACCEPT by the corpus tests)
+EXAMPLES = {"003_gadget_variable_alt_d4.nnc": variable_gadget_alternative_d4}
+
 FINDINGS = {"003_s31_dummy_forces_zero.nnc": dummy_forces_zero,
             "003_s31_odd_cycle_dropped.nnc": odd_cycle_dropped,
             "003_s36_variable_gadget_d4.nnc": variable_gadget_d4,
@@ -145,6 +180,7 @@ FINDINGS = {"003_s31_dummy_forces_zero.nnc": dummy_forces_zero,
 
 
 if __name__ == "__main__":
-    for name, make in FINDINGS.items():
-        (OUT / name).write_text(make())
-        print(f"wrote {OUT / name}")
+    for folder, made in ((OUT, FINDINGS), (OUT.parent / "examples", EXAMPLES)):
+        for name, make in made.items():
+            (folder / name).write_text(make())
+            print(f"wrote {folder / name}")
