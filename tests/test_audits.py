@@ -135,3 +135,16 @@ def test_003_alternative_gadget_twin_without_the_edges_is_rejected():
     from tools.audit_003 import variable_gadget_alternative_d4
     verdict = checker.check(variable_gadget_alternative_d4(extra_edges=False))
     assert verdict.status == "REJECT" and "forward" in verdict.reason
+
+
+def test_003_minus_one_is_fixed_with_data_in_0_1_only_when_corrected():
+    from checker.reductions import restricted_to_nnt
+    from tools.audit_003 import inversion_gadget_fixed_weights, inversion_gadget_net
+    data = {}
+    for variant in restricted_to_nnt.VARIANTS:
+        s3, _ = restricted_to_nnt.reduce(inversion_gadget_net(), variant)
+        data[variant] = {v for p in s3.points
+                         for v in list(p.inputs.values()) + list(p.targets.values())}
+        # both are correspondences; only the label differs
+        assert checker.check(inversion_gadget_fixed_weights(variant)).status == "ACCEPT"
+    assert data["corrected"] <= {0, 1} and -1 in data["printed"]

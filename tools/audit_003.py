@@ -169,8 +169,48 @@ def variable_gadget_alternative_d4(extra_edges: bool = True) -> str:
         ["corresponds(R);"])
 
 
+def inversion_gadget_net():
+    """Our reconstruction of the inversion gadget (§3.5), with its prescribed -1 on s3 -> m2."""
+    from checker.reductions.twolayer import Net, Point
+    net = Net(["s1", "s2", "s3"], ["m1", "m2"], ["a"])
+    net.edges = {("s1", "m1"): "x", ("s2", "m2"): "y", ("s3", "m2"): Fraction(-1),
+                 ("m1", "a"): Fraction(1), ("m2", "a"): "z"}
+    net.points = [Point({"s2": 1}, {"a": Fraction(1)}, "d1: y*z = 1"),
+                  Point({"s1": 1, "s3": 1}, {"a": Fraction(0)}, "d2: x - z = 0")]
+    return net
+
+
+def inversion_gadget_fixed_weights(variant: str = "corrected") -> str:
+    """§3.9 on a prescribed -1 with data in {0, 1}: the inversion gadget (the one gadget of
+    our reconstructions with a prescribed -1) through restricted_to_nnt."""
+    from checker.reductions import restricted_to_nnt
+    from checker.reductions.stage import block
+    s3, stage = restricted_to_nnt.reduce(inversion_gadget_net(), variant)
+    values = sorted({str(v) for p in s3.points
+                     for v in list(p.inputs.values()) + list(p.targets.values())})
+    return doc([
+        "003 section 3.9, a prescribed weight of -1 fixed with data in {0, 1} (Theorem 2 claims",
+        "data in {0, 1}; the text's \"the case of -1 is analogous\" needs a label -1).  Written by",
+        f"tools/audit_003.py: restricted_to_nnt.reduce(G, {variant!r}) on our inversion gadget G",
+        "(s1 -x-> m1 -(+1)-> a, s2 -y-> m2 -z-> a, s3 -(-1)-> m2; d1 = (0,1,0; 1), d2 = (1,0,1; 0)).",
+        "The -1 on s3 -> m2 becomes a free F fixed by the point (s3, s_m2; q = 0): with",
+        "d(m2) = (s_m2; q = 1) it says (F + z1)*z2 = 0 and z1*z2 = 1, so F = -z1, i.e. -1 after",
+        "Observation 4's normalisation z1 = 1.  R: E -> G (Level 2, the gadget: fits of G are",
+        "the solutions of x*y = 1) and R3: G -> S3 (Level 2: every fit of S3 decodes to a fit of",
+        f"G and back).  Data values of S3: {{{', '.join(values)}}}.",
+        "Our 003 chain never needs this: eq-to-restricted prescribes only +1 (its variable",
+        "gadget and links), so every fixing point there has the label 1."],
+        ["instance E : etr {\n  var x, y;\n  formula x*y = 1;\n}",
+         inversion_gadget_net().render("G"),
+         "reduction R : E -> G {\n  encode { x = x; y = y; z = x; }\n  decode { x = x; y = y; }\n"
+         "  forward { goal 1 by hyp[1]; }\n  backward { goal 1 by y*hyp[2] + hyp[1]; }\n}",
+         stage.target, block("R3", "G", "S3", stage)],
+        ["corresponds(R);", "corresponds(R3);"])
+
+
 # certificates/examples/ written here (checked ACCEPT by the corpus tests)
-EXAMPLES = {"003_gadget_variable_alt_d4.nnc": variable_gadget_alternative_d4}
+EXAMPLES = {"003_gadget_variable_alt_d4.nnc": variable_gadget_alternative_d4,
+            "003_fixed_minus_one_in_01.nnc": inversion_gadget_fixed_weights}
 
 FINDINGS = {"003_s31_dummy_forces_zero.nnc": dummy_forces_zero,
             "003_s31_odd_cycle_dropped.nnc": odd_cycle_dropped,
