@@ -148,3 +148,14 @@ def test_003_minus_one_is_fixed_with_data_in_0_1_only_when_corrected():
         # both are correspondences; only the label differs
         assert checker.check(inversion_gadget_fixed_weights(variant)).status == "ACCEPT"
     assert data["corrected"] <= {0, 1} and -1 in data["printed"]
+
+
+def test_002_scaling_is_wlog_only_with_rescaled_activations():
+    # certificates/examples/002_thm12_scaling_wlog.nnc is accepted (corpus); the twin that
+    # scales the weights to integers but keeps the activations does not correspond
+    text = (AUDITS.parent / "examples" / "002_thm12_scaling_wlog.nnc").read_text()
+    twin = (text.replace("if t/6 > 1 then 1 else 0", "if t > 1 then 1 else 0")
+                .replace("(t/4) * abs(t/4)", "t * abs(t)").replace("  solves(J, solj);\n", ""))
+    assert twin != text and checker.check(text).status == "ACCEPT"
+    verdict = checker.check(twin)
+    assert verdict.status == "REJECT" and "corresponds(R)" in verdict.reason
