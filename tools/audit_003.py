@@ -74,9 +74,9 @@ def variable_gadget_d4() -> str:
         "d1 and d3 the weight Y is 1/(1 + X), not 1/X, and Lemma 3 fails.  S1 = {x + x^-1 - z = 0};",
         "S2 is eq_to_restricted.reduce(S1, 'printed').  The fit below (X1 = 1, Y1 = 1/2) solves",
         "S2, but its decoding x = X1 = 1, z = X2 = 3/2 is no solution of S1: E pins that point and",
-        "the kernel refutes E by enumeration.  Under any reconstruction in which d4's paths are",
-        "products of one first-layer and one second-layer weight, d4 says (a degree-2 form) = 1,",
-        "which cannot give the homogeneous V = X.  Corrected: target 0 (V = -W = X).",
+        "the kernel refutes E by enumeration.  This is a finding about OUR reconstruction: with",
+        "two more prescribed edges s5 -> m4 -> b the printed d4 says W + V + 1 = 1 and Lemma 3",
+        "holds (certificates/examples/003_gadget_variable_alt_d4.nnc).  Corrected: target 0.",
         "(In this variable gadget all prescribed weights are +1; none is -1.)"],
         [render_eq(eq), _restricted(eq, "printed"),
          "witness fit for S2 { X1 = 1; W1 = -1; Y1 = 1/2; Z1 = -1/2; V1 = 2;\n"
