@@ -26,9 +26,10 @@ PRODUCER_CRASH = 4
 
 PRODUCER_EXITS = """\
 exit status:   0 done; 1 the input is malformed or the method does not apply (audit: some
-               instance failed); 2 (import model) the kernel declined; 3 usage or I/O error;
-               4 internal error of this (untrusted) producer: a bug, reported in one line
-               naming the command and the input, never a traceback and never a verdict.
+               instance failed; import model: the kernel rejected the result, 2 it declined);
+               3 usage or I/O error; 4 internal error of this (untrusted) producer: a bug,
+               reported in one line naming the command and the input, never a traceback and
+               never a verdict.
 """
 
 DESCRIPTION = """\
