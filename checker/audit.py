@@ -37,6 +37,15 @@ REDUCTIONS = {"posslp-to-dnnt": posslp_to_dnnt,
               "dnnt-to-cnnt": dnnt_to_cnnt}
 
 
+class AuditCrash(Exception):
+    """A reduction raised while the audit built or judged one instance; `where` names it (the
+    original exception is the __cause__)."""
+
+    def __init__(self, where: str):
+        super().__init__(where)
+        self.where = where
+
+
 def audit(name: str, count: int, seed: int, variant: str, out: Path | None,
           progress: Callable[[str], None] = lambda s: None) -> int:
     """Check `count` random instances; write the minimal counterexample; return the number of
@@ -52,25 +61,38 @@ def audit(name: str, count: int, seed: int, variant: str, out: Path | None,
                 or bool(violations(src, variant)))
 
     for n in range(1, count + 1):
-        src = module.random_source(rng)
-        if fails(src):
-            failures.append(src)
+        try:
+            src = module.random_source(rng)
+            if fails(src):
+                failures.append(src)
+        except Exception as e:            # noqa: BLE001 -- named, re-raised for the CLI
+            raise AuditCrash(f"instance {n}") from e
         if n % 25 == 0 or n == count:
             progress(f"{name} ({variant}): {n}/{count} instances, {len(failures)} failing")
     if failures and out is not None:
-        smallest = min((module.minimize(r, fails) for r in failures[:20]), key=len)
-        verdict = check(module.certificate(smallest, variant))
-        broken = violations(smallest, variant)
-        header = (f"# AUDIT COUNTEREXAMPLE -- {name}, variant {variant!r}: found by\n"
-                  f"#   nncert audit {name} --variant {variant} --count {count} --seed {seed}\n"
-                  + (f"# The target breaks the theorem's claims: {'; '.join(broken)[:150]}\n"
-                     if broken else "")
-                  + f"# The kernel says:\n#   {verdict.status} {verdict.reason[:150]}")
-        out.mkdir(parents=True, exist_ok=True)
-        path = out / f"{name}-{variant}-seed{seed}.nnc"
-        path.write_text(module.certificate(smallest, variant, header))
+        try:
+            path = _write_counterexample(module, name, variant, count, seed, failures, fails,
+                                         violations, out)
+        except Exception as e:            # noqa: BLE001 -- named, re-raised for the CLI
+            raise AuditCrash("the minimisation of the counterexample") from e
         progress(f"minimal counterexample written to {path}")
     return len(failures)
+
+
+def _write_counterexample(module, name, variant, count, seed, failures, fails, violations,
+                          out: Path) -> Path:
+    smallest = min((module.minimize(r, fails) for r in failures[:20]), key=len)
+    verdict = check(module.certificate(smallest, variant))
+    broken = violations(smallest, variant)
+    header = (f"# AUDIT COUNTEREXAMPLE -- {name}, variant {variant!r}: found by\n"
+              f"#   nncert audit {name} --variant {variant} --count {count} --seed {seed}\n"
+              + (f"# The target breaks the theorem's claims: {'; '.join(broken)[:150]}\n"
+                 if broken else "")
+              + f"# The kernel says:\n#   {verdict.status} {verdict.reason[:150]}")
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"{name}-{variant}-seed{seed}.nnc"
+    path.write_text(module.certificate(smallest, variant, header))
+    return path
 
 
 def reduce_file(name: str, source: Path, variant: str) -> str:

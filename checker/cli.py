@@ -3,6 +3,8 @@
     nncert check FILE...   one verdict line per file; exit 0 all accepted, 1 some rejected,
                            2 none rejected but some declined, 3 usage or I/O error.
     nncert import smtlib|model ...   SMT-LIB problems and solver models -> documents.
+    nncert reduce|audit|solve ...    untrusted producers; exit 4 (one line, no traceback) on
+                                     an internal error of the producer.
 """
 from __future__ import annotations
 
@@ -14,12 +16,21 @@ import sys
 from pathlib import Path
 
 from . import Budget, Decline, Reject, Source, check, load
-from .audit import REDUCTIONS, audit, reduce_file
+from .audit import REDUCTIONS, AuditCrash, audit, reduce_file
 from checker.kernel.base import budget as B
 from checker.kernel.judge.claims import Verdict
 
 EXIT = {"ACCEPT": 0, "REJECT": 1, "DECLINE": 2}
 USAGE_ERROR = 3
+PRODUCER_CRASH = 4
+
+PRODUCER_EXITS = """\
+exit status:   0 done; 1 the input is malformed or the method does not apply (audit: some
+               instance failed; import model: the kernel rejected the result, 2 it declined);
+               3 usage or I/O error; 4 internal error of this (untrusted) producer: a bug,
+               reported in one line naming the command and the input, never a traceback and
+               never a verdict.
+"""
 
 DESCRIPTION = """\
 Check nncert certificates exactly.  Each FILE is a document in the nncert language
@@ -35,6 +46,8 @@ exit status:   0 every file accepted (exactly, or probabilistically as marked; w
                probabilistic accept is a DECLINE); 1 some file rejected (a malformed file is rejected);
                2 none rejected but some declined (over budget, or a rule not supported);
                3 usage or I/O error.  Never 0 on a timeout or a crash.
+               The producers (reduce, audit, solve, import) exit 4 on an internal error
+               (one line naming the command and the input; see `nncert COMMAND --help`).
 """
 
 EXAMPLES = """\
@@ -74,9 +87,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="accept only exact proofs: a probabilistic accept becomes a DECLINE")
     c.add_argument("--max-steps", type=int, default=B.DEFAULT_MAX_STEPS, metavar="N",
                    help="largest number of evaluation steps (default %(default)s)")
+    fmt = argparse.RawDescriptionHelpFormatter
     r = sub.add_parser("reduce", help="run a reduction on a source instance (untrusted producer)",
                        description="Write the target instance of a reduction together with a "
-                       "certificate (source, target, claims) that `nncert check` verifies.")
+                       "certificate (source, target, claims) that `nncert check` verifies.",
+                       epilog=PRODUCER_EXITS, formatter_class=fmt)
     r.add_argument("reduction", choices=sorted(REDUCTIONS))
     r.add_argument("source", type=Path, metavar="SOURCE")
     r.add_argument("-o", "--output", type=Path, required=True, metavar="OUT")
@@ -86,7 +101,8 @@ def _parser() -> argparse.ArgumentParser:
                        description="Generate random source instances (including the cases proofs "
                        "pass over), build each target, and let the kernel check that source and "
                        "target are both YES or both NO.  On failure, write a minimal "
-                       "counterexample certificate and exit 1.")
+                       "counterexample certificate and exit 1.", epilog=PRODUCER_EXITS,
+                       formatter_class=fmt)
     a.add_argument("reduction", choices=sorted(REDUCTIONS))
     a.add_argument("--count", type=int, default=100)
     a.add_argument("--seed", type=int, default=0)
@@ -97,7 +113,8 @@ def _parser() -> argparse.ArgumentParser:
                        description="Solve the first training instance of FILE (finite parameter "
                        "domains) and write a certificate the kernel checks: the instance with a "
                        "witness and `solves`, or `refutes` (replayed by enumeration).  Exit 1 if "
-                       "FILE is malformed or the method does not apply, 3 for I/O errors.")
+                       "FILE is malformed or the method does not apply, 3 for I/O errors.",
+                       epilog=PRODUCER_EXITS, formatter_class=fmt)
     s.add_argument("source", type=Path, metavar="FILE")
     s.add_argument("-o", "--output", type=Path, metavar="OUT",
                    help="where to write the certificate (default: standard output)")
@@ -123,6 +140,7 @@ nncert ETR instance, or a solver's model of it as a complete certificate (untrus
 SMT-LIB names that are not nncert names (|x y|, x!1, x.y, and) are renamed deterministically;
 the renaming is written as a comment.  Unsupported input (Int or Bool variables, quantifiers,
 uninterpreted functions, division by a variable, ...): one sentence with FILE:line:col, exit 3.
+An internal error of the importer: one line naming the command and FILE, exit 4.
 """
 
 IMPORT_EXAMPLES = """\
@@ -321,6 +339,55 @@ def _audit(args: argparse.Namespace) -> int:
     return 1 if failures else 0
 
 
+def _one_line(e: BaseException) -> str:
+    """`Type: message` on one line, at most 300 characters (str(e) itself may fail)."""
+    try:
+        text = " ".join(str(e).split())
+    except Exception:                       # noqa: BLE001 -- a message that cannot be shown
+        text = "(message not printable)"
+    text = f"{type(e).__name__}: {text}" if text else type(e).__name__
+    return text if len(text) <= 300 else text[:297] + "..."
+
+
+def _describe(args: argparse.Namespace) -> str:
+    """The command and its input, for a crash report."""
+    if args.command == "reduce":
+        return f"reduce {args.reduction} {args.source} (variant {args.variant})"
+    if args.command == "audit":
+        return (f"audit {args.reduction} (variant {args.variant}, seed {args.seed}, "
+                f"count {args.count})")
+    if args.command == "solve":
+        return f"solve {args.source} (method {args.method})"
+    what = args.smtlib if args.kind == "smtlib" else f"{args.model} for {args.smtlib}"
+    return f"import {args.kind} {what}"
+
+
+PRODUCERS = {"reduce": _reduce, "audit": _audit, "solve": _solve, "import": _import}
+
+
+def run_producer(args: argparse.Namespace) -> int:
+    """Run a producer command; an unexpected exception (a bug of the untrusted producer) is one
+    line on stderr naming the command and the input, exit PRODUCER_CRASH -- never a traceback."""
+    try:
+        return PRODUCERS[args.command](args)
+    except KeyboardInterrupt:
+        print(f"nncert: {_describe(args)}: interrupted", file=sys.stderr)
+        return USAGE_ERROR
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return USAGE_ERROR
+    except Exception as e:                  # noqa: BLE001 -- the one place producers' bugs end
+        cause = e.__cause__ if isinstance(e, AuditCrash) and e.__cause__ else e
+        if isinstance(cause, OSError):
+            print(f"nncert: {_describe(args)}: cannot read or write "
+                  f"{cause.filename or ''}: {cause.strerror or cause}", file=sys.stderr)
+            return USAGE_ERROR
+        where = f" at {e.where}" if isinstance(e, AuditCrash) else ""
+        print(f"nncert: {_describe(args)}{where}: internal error of the producer "
+              f"({_one_line(cause)})", file=sys.stderr)
+        return PRODUCER_CRASH
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     try:
@@ -330,14 +397,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help(sys.stderr)
         return USAGE_ERROR
-    if args.command == "reduce":
-        return _reduce(args)
-    if args.command == "audit":
-        return _audit(args)
-    if args.command == "solve":
-        return _solve(args)
-    if args.command == "import":
-        return _import(args)
+    if args.command in PRODUCERS:
+        return run_producer(args)
     if args.max_bits < 1 or args.max_seconds <= 0 or args.max_enumeration < 0 \
             or args.max_prime_bits < 1:
         print("nncert: budgets must be positive", file=sys.stderr)

@@ -51,6 +51,35 @@ def _values(rows):
     return a
 
 
+def test_weights_stay_in_the_papers_set_even_for_repeated_operands():
+    rows = [(0, "+", 0), (1, "-", 1), (1, "+", 2), (3, "*", 3)]
+    for variant in R.VARIANTS:
+        text = R.build(rows, variant).instance
+        domains = {line.split("{")[1].split("}")[0] for line in text.splitlines()
+                   if line.strip().startswith("param ")}
+        assert domains <= {"1", "-1"}, (variant, domains)
+
+
+def test_printed_value_deviation_shows_where_the_decision_does_not():
+    # a1 = 0, a2 = -1, a3 = a1 * a2 = 0: both NO (the printed output -9 <= 0), but h3 != a3
+    rows = [(0, "-", 0), (1, "-", 0), (1, "*", 2)]
+    verdict = checker.check(R.certificate(rows, "printed"))
+    assert verdict.status == "REJECT" and "solves(V, value)" in verdict.reason
+    assert checker.check(R.certificate(rows, "corrected")).status == "ACCEPT"
+
+
+@pytest.mark.parametrize("v", [0, 1, 2, -1, -2, 10, 2**70 + 3, -(2**64)])
+def test_constant_rows_write_the_value(v):
+    assert R.slp_value(R.constant_rows(v)) == v
+
+
+def test_wrong_label_is_rejected():
+    # the value claim can fail: a certificate whose V carries a wrong a_l is REJECTED
+    rows = [(0, "+", 0), (1, "*", 1)]
+    text = R.certificate(rows, "corrected").replace("    1 -> 4", "    1 -> 5")
+    assert "1 -> 5" in text and checker.check(text).status == "REJECT"
+
+
 def test_certificate_claims_follow_the_source_not_the_target():
     rows = KNOWN_BAD["negative factor"]
     text = R.certificate(rows, "printed")

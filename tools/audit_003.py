@@ -74,9 +74,9 @@ def variable_gadget_d4() -> str:
         "d1 and d3 the weight Y is 1/(1 + X), not 1/X, and Lemma 3 fails.  S1 = {x + x^-1 - z = 0};",
         "S2 is eq_to_restricted.reduce(S1, 'printed').  The fit below (X1 = 1, Y1 = 1/2) solves",
         "S2, but its decoding x = X1 = 1, z = X2 = 3/2 is no solution of S1: E pins that point and",
-        "the kernel refutes E by enumeration.  Under any reconstruction in which d4's paths are",
-        "products of one first-layer and one second-layer weight, d4 says (a degree-2 form) = 1,",
-        "which cannot give the homogeneous V = X.  Corrected: target 0 (V = -W = X).",
+        "the kernel refutes E by enumeration.  This is a finding about OUR reconstruction: with",
+        "two more prescribed edges s5 -> m4 -> b the printed d4 says W + V + 1 = 1 and Lemma 3",
+        "holds (certificates/examples/003_gadget_variable_alt_d4.nnc).  Corrected: target 0.",
         "(In this variable gadget all prescribed weights are +1; none is -1.)"],
         [render_eq(eq), _restricted(eq, "printed"),
          "witness fit for S2 { X1 = 1; W1 = -1; Y1 = 1/2; Z1 = -1/2; V1 = 2;\n"
@@ -137,6 +137,81 @@ def repeated_weight() -> str:
         ["solves(S2, fit);", "refutes(E);"])
 
 
+def variable_gadget_alternative_d4(extra_edges: bool = True) -> str:
+    """Lemma 3 with the PRINTED d4 = (0,1,0,0,1; ?, 1), under another reconstruction: our
+    gadget plus the prescribed edges s5 -(+1)-> m4 and m4 -(+1)-> b.  `extra_edges=False` is
+    the reject twin (our reconstruction with the printed d4: the same map is not a
+    correspondence)."""
+    from checker.reductions.stage import Stage, block
+
+    net, stage = eq_to_restricted.reduce(EtrInvEq(("x",), frozenset({"x"}), ()), "printed")
+    if extra_edges:
+        net.edges[("s1_5", "m1_4")] = Fraction(1)
+        net.edges[("m1_4", "b")] = Fraction(1)
+    assert [p.targets["b"] for p in net.points][3] == 1           # d4 as printed
+    return doc([
+        "003 section 3.6, Lemma 3 for the variable gadget with d4 AS PRINTED, (0,1,0,0,1; ?, 1),",
+        "in a reconstruction other than ours (written by tools/audit_003.py from",
+        "eq_to_restricted.reduce({x}, 'printed') plus two prescribed edges):",
+        "    s1 -X-> m1, s2 -W-> m2, s3 -Y-> m3, s4 -Z-> m4, s5 -(+1)-> m3, s5 -(+1)-> m4,",
+        "    m1, m2, m3, m4 -(+1)-> a,  m2 -(+1)-> b,  m3 -V-> b,  m4 -(+1)-> b.",
+        "13 edges (= two subtraction gadgets and one inversion gadget, 4 + 4 + 5), 8 prescribed.",
+        "d4 now reads W + V + 1 = 1, i.e. V = -W = X; d1..d3 are unchanged (s5 is 0 there).",
+        "Level 2: the fits are exactly (X, W, Y, Z, V) = (x, -x, 1/x, -1/x, x), x a non-zero real",
+        "(E says x ranges over the non-zero reals); backward, X*Y - 1 = Y*h(d1) - Y*h(d4) + h(d3).",
+        "So the printed d4 is consistent with Lemma 3; docs/AUDIT.md 003 finding 3 is a finding",
+        "about OUR reconstruction (11 edges, 6 prescribed), whose d4 target must be 0."
+        if extra_edges else
+        "REJECT TWIN: our reconstruction (11 edges) with the printed d4 -- not a correspondence."],
+        ["instance E : etr {\n  var x nonzero;\n  formula x*x^-1 = 1;\n}", net.render("G"),
+         block("R", "E", "G", Stage("", stage.encode, stage.decode, stage.forward,
+                                    stage.backward))],
+        ["corresponds(R);"])
+
+
+def inversion_gadget_net():
+    """Our reconstruction of the inversion gadget (§3.5), with its prescribed -1 on s3 -> m2."""
+    from checker.reductions.twolayer import Net, Point
+    net = Net(["s1", "s2", "s3"], ["m1", "m2"], ["a"])
+    net.edges = {("s1", "m1"): "x", ("s2", "m2"): "y", ("s3", "m2"): Fraction(-1),
+                 ("m1", "a"): Fraction(1), ("m2", "a"): "z"}
+    net.points = [Point({"s2": 1}, {"a": Fraction(1)}, "d1: y*z = 1"),
+                  Point({"s1": 1, "s3": 1}, {"a": Fraction(0)}, "d2: x - z = 0")]
+    return net
+
+
+def inversion_gadget_fixed_weights(variant: str = "corrected") -> str:
+    """§3.9 on a prescribed -1 with data in {0, 1}: the inversion gadget (the one gadget of
+    our reconstructions with a prescribed -1) through restricted_to_nnt."""
+    from checker.reductions import restricted_to_nnt
+    from checker.reductions.stage import block
+    s3, stage = restricted_to_nnt.reduce(inversion_gadget_net(), variant)
+    values = sorted({str(v) for p in s3.points
+                     for v in list(p.inputs.values()) + list(p.targets.values())})
+    return doc([
+        "003 section 3.9, a prescribed weight of -1 fixed with data in {0, 1} (Theorem 2 claims",
+        "data in {0, 1}; the text's \"the case of -1 is analogous\" needs a label -1).  Written by",
+        f"tools/audit_003.py: restricted_to_nnt.reduce(G, {variant!r}) on our inversion gadget G",
+        "(s1 -x-> m1 -(+1)-> a, s2 -y-> m2 -z-> a, s3 -(-1)-> m2; d1 = (0,1,0; 1), d2 = (1,0,1; 0)).",
+        "The -1 on s3 -> m2 becomes a free F fixed by the point (s3, s_m2; q = 0): with",
+        "d(m2) = (s_m2; q = 1) it says (F + z1)*z2 = 0 and z1*z2 = 1, so F = -z1, i.e. -1 after",
+        "Observation 4's normalisation z1 = 1.  R: E -> G (Level 2, the gadget: fits of G are",
+        "the solutions of x*y = 1) and R3: G -> S3 (Level 2: every fit of S3 decodes to a fit of",
+        f"G and back).  Data values of S3: {{{', '.join(values)}}}.",
+        "Our 003 chain never needs this: eq-to-restricted prescribes only +1 (its variable",
+        "gadget and links), so every fixing point there has the label 1."],
+        ["instance E : etr {\n  var x, y;\n  formula x*y = 1;\n}",
+         inversion_gadget_net().render("G"),
+         "reduction R : E -> G {\n  encode { x = x; y = y; z = x; }\n  decode { x = x; y = y; }\n"
+         "  forward { goal 1 by hyp[1]; }\n  backward { goal 1 by y*hyp[2] + hyp[1]; }\n}",
+         stage.target, block("R3", "G", "S3", stage)],
+        ["corresponds(R);", "corresponds(R3);"])
+
+
+# certificates/examples/ written here (checked ACCEPT by the corpus tests)
+EXAMPLES = {"003_gadget_variable_alt_d4.nnc": variable_gadget_alternative_d4,
+            "003_fixed_minus_one_in_01.nnc": inversion_gadget_fixed_weights}
+
 FINDINGS = {"003_s31_dummy_forces_zero.nnc": dummy_forces_zero,
             "003_s31_odd_cycle_dropped.nnc": odd_cycle_dropped,
             "003_s36_variable_gadget_d4.nnc": variable_gadget_d4,
@@ -145,6 +220,7 @@ FINDINGS = {"003_s31_dummy_forces_zero.nnc": dummy_forces_zero,
 
 
 if __name__ == "__main__":
-    for name, make in FINDINGS.items():
-        (OUT / name).write_text(make())
-        print(f"wrote {OUT / name}")
+    for folder, made in ((OUT, FINDINGS), (OUT.parent / "examples", EXAMPLES)):
+        for name, make in made.items():
+            (folder / name).write_text(make())
+            print(f"wrote {folder / name}")

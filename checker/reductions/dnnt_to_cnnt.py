@@ -52,6 +52,7 @@ from dataclasses import dataclass, replace
 from fractions import Fraction
 
 from . import shrink
+from .numerals import dec, expr, ratio
 from .subset_sum_to_dnnt import check_variant
 
 VARIANTS = ("printed", "corrected")
@@ -149,20 +150,13 @@ def validate(src: Dnnt) -> None:
 
 # ---- numbers and text ----------------------------------------------------------------------
 def ex(v: Fraction | int) -> str:
-    """A number inside an expression."""
-    v = Fraction(v)
-    if v.denominator == 1:
-        return str(v.numerator) if v >= 0 else f"(-{-v.numerator})"
-    return f"({v.numerator}/{v.denominator})" if v >= 0 else \
-        f"(-{-v.numerator}/{v.denominator})"
+    """A number inside an expression (any size: checker/reductions/numerals.py)."""
+    return expr(v)
 
 
 def tok(v: Fraction | int | None) -> str:
     """A number in a data row."""
-    if v is None:
-        return "?"
-    v = Fraction(v)
-    return str(v.numerator) if v.denominator == 1 else f"{v.numerator}/{v.denominator}"
+    return "?" if v is None else ratio(v)
 
 
 def dom(values) -> str:
@@ -311,7 +305,7 @@ def target(src: Dnnt, variant: str) -> Target:
         gamma2 = src.gamma + len(ps)
 
     def in_range(k: int) -> str:
-        lo, hi = f[k], big * f[k]
+        lo, hi = dec(f[k]), dec(big * f[k])
         return f"(t >= {lo} and t <= {hi}) or (t <= -{lo} and t >= -{hi})"
 
     lines = ["instance J : training {",
@@ -320,7 +314,7 @@ def target(src: Dnnt, variant: str) -> Target:
         sigma = ACTS[n.act][0]
         if variant == "printed":    # v ∉ P_e: v is not the lit tail of the probe
             dark = [k for k, p in enumerate(ps) if p.tail != n.name]
-            body = f"if abs(t) < {zone} then {sigma}"
+            body = f"if abs(t) < {dec(zone)} then {sigma}"
         else:
             dark = [k for k, p in enumerate(ps) if n.name not in (p.head, p.tail)]
             table = sorted(S[n.name])
@@ -349,12 +343,12 @@ def target(src: Dnnt, variant: str) -> Target:
     upstream = {n.name: [s for s in n.sources if not s.startswith("x")] for n in src.neurons}
     loss = original_loss(src)
     for k in reversed(range(len(ps))):
-        p, fk = ps[k], f[k]
+        p, fk = ps[k], dec(f[k])
         conds = []
         if p.tail is not None:
             conds.append(f"p({columns[p.tail]}) = {fk}")
         conds += [f"p({columns[q]}) = 0" for q in upstream[p.head] if q != p.tail]
-        conds.append("(" + " or ".join(f"p({columns[p.head]}) = {ex(w * fk)}"
+        conds.append("(" + " or ".join(f"p({columns[p.head]}) = {ex(w * f[k])}"
                                       for w in sorted(set(p.allowed))) + ")")
         loss = f"if y(1) = {fk} then (if {' and '.join(conds)} then 1 else {ex(penalty)}) " \
                f"else ({loss})"
@@ -364,8 +358,8 @@ def target(src: Dnnt, variant: str) -> Target:
                      " ".join([tok(v) for v in y] + ["?"] * len(hid)))
     for k, p in enumerate(ps):
         xs = ["0"] * (d + 2)
-        xs[p.coord - 1] = str(f[k])
-        lines.append("    " + " ".join(xs) + " -> " + " ".join([str(f[k])] * ncol))
+        xs[p.coord - 1] = dec(f[k])
+        lines.append("    " + " ".join(xs) + " -> " + " ".join([dec(f[k])] * ncol))
     lines += ["  }", "}"]
     return Target("\n".join(lines), columns, f, encode)
 

@@ -13,7 +13,9 @@ a and b.  Per variable v, a VARIABLE GADGET (five inputs s1..s5, four middle neu
     d3 = s3      -> ? 1   enforces Y·V = 1          (the inversion gadget's d1, §3.5)
     d4 = s2 + s5 -> ? 0   enforces W + V = 0, i.e. V = X
 so X = v, W = −v, Y = 1/v, Z = −1/v (Lemma 3).  The paper prints d4 = (0,1,0,0,1; ?, 1),
-target 1: then W + V = 1 and Y = 1/(1 + X) — Lemma 3 fails (the `printed` variant).
+target 1: in this reconstruction W + V = 1 and Y = 1/(1 + X) — Lemma 3 fails (the `printed`
+variant).  (With two more prescribed edges s5 → m4 → b the printed d4 works:
+certificates/examples/003_gadget_variable_alt_d4.nnc; we keep 11 edges and target 0.)
 A COMBINED CONSTRAINT v^e + w^f − u^g = 0 is the point with inputs 1 at the inputs of the
 weights for +v^e, +w^f, −u^g (X for +x, W for −x, Y for +1/x, Z for −1/x) and targets a = 0,
 b = ?  (§3.8).

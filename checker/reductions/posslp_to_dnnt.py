@@ -6,19 +6,31 @@ are 0, the single data point is (1; 1), the loss is Lemma 3.5's (0 if output = 1
 else 1 if output > 0, else 2) and γ = 1.  So the target is a YES-instance iff the forced
 weights fit, iff (by the lemma's claim) the program's value is positive.
 
-`printed`: σ'(α) = α·10^(−num(α)) and σ(α) = β·λ·10^len(λ), exactly as in the paper; two
-parallel edges (aⱼ ⊕ aⱼ) are written as one edge with the summed weight.  This variant is
-WRONG for factors that are negative or end in the digit 0 (docs/AUDIT.md).
+`printed`: σ'(α) = α·10^(−num(α)) and σ(α) = β·λ·10^len(λ), exactly as in the paper.  This
+variant is WRONG for factors that are negative or end in the digit 0 (docs/AUDIT.md).
 
 `corrected` (ours): σ' encodes an integer t as the decimal fraction 0.c with
 c = 10·(2|t| + [t < 0]) + 1, whose last digit is 1, so its number of digits after the point is
 exactly the number of digits of c and the sign survives; σ decodes it:
-σ(β + 0.c) = β·(−1)^(code mod 2)·⌊code/2⌋ with code = (c − 1)/10.  A row aⱼ ⊕ aⱼ reads the
-second operand through an identity copy of hⱼ, so that every weight stays in {1, −1}.
+σ(β + 0.c) = β·(−1)^(code mod 2)·⌊code/2⌋ with code = (c − 1)/10.
+
+Both variants: the paper's edges e_{i,j} and e_{i,k} coincide for a row aⱼ ± aⱼ (the language,
+like the paper's graph, has one edge per pair); the second operand is read through an identity
+copy cᵢ of hⱼ (weight 1), so every weight stays in the paper's {1, −1} (one edge of weight 2
+or 0 would leave it).
+
+The certificate claims, besides the decision (both YES or both NO), the values the proof's
+equation (1) promises, hᵢ = aᵢ for every i: the network with an output copy of every hᵢ on the
+data point (1; a_ℓ, a₁, …, a_ℓ₋₁) with loss zero_one and γ = 0 (`solves(V, value)`), and
+`equal(P, Q)` for a program Q that writes a_ℓ in binary (so the label a_ℓ is the kernel's value
+of P, not the producer's; a₁, …, a_ℓ₋₁ are the producer's, which a REJECT would expose: the
+corrected variant computes them).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from .numerals import dec
 
 VARIANTS = ("printed", "corrected")
 
@@ -50,8 +62,11 @@ def _name(i: int) -> str:
 
 
 def build(rows: list[tuple[int, str, int]], variant: str, name: str = "T",
-          witness: str = "forced") -> Target:
-    """The target instance for the program `rows` (row i: aᵢ = aⱼ op aₖ)."""
+          witness: str = "forced", values: list[int] | None = None) -> Target:
+    """The target instance for the program `rows` (row i: aᵢ = aⱼ op aₖ).  With `values`
+    (a₀, …, a_ℓ), the same network with an identity output copy oᵢ of every hᵢ, 0 < i < ℓ, on
+    the data point (1; a_ℓ, a₁, …, a_ℓ₋₁), loss zero_one and γ = 0: its loss is 0 iff every
+    hᵢ is exactly aᵢ (the proof's equation (1))."""
     if variant not in VARIANTS:
         raise ValueError(f"unknown variant {variant!r}; one of {', '.join(VARIANTS)}")
     if not rows:
@@ -74,19 +89,22 @@ def build(rows: list[tuple[int, str, int]], variant: str, name: str = "T",
             act, terms = "mult", [(1, _name(j)), (1, _name(k) + "p")]
         elif j != k:
             act, terms = "identity", [(1, _name(j)), (sign, _name(k))]
-        elif variant == "printed":
-            act, terms = "identity", [(1 + sign, _name(j))]
         else:
             lines.append(f"hidden c{i} identity = {weight(1)}*{_name(k)};")
             act, terms = "identity", [(1, _name(j)), (sign, f"c{i}")]
         body = " + ".join(f"{weight(v)}*{src}" for v, src in terms)
         lines.append(f"{kind} {_name(i)} {act} = {body};")
+    if values is not None:
+        lines += [f"output o{i} identity = {weight(1)}*{_name(i)};" for i in range(1, len(rows))]
     param_lines = [f"param {p} {{{v}}};" for p, v in params]
     instance = "\n".join(
         [f"instance {name} : training {{", "  input s;"]
         + [f"  {a}" for a in ACTIVATIONS[variant]]
         + [f"  {line}" for line in param_lines + lines]
-        + [f"  loss = {LOSS};", "  gamma 1;", "  data {", "    1 -> 1", "  }", "}"])
+        + ([f"  loss = {LOSS};", "  gamma 1;", "  data {", "    1 -> 1"] if values is None else
+           ["  loss zero_one;", "  gamma 0;", "  data {",
+            "    1 -> " + " ".join(dec(v) for v in [values[-1], *values[1:-1]])])
+        + ["  }", "}"])
     values = " ".join(f"{p} = {v};" for p, v in params)
     return Target(instance, f"witness {witness} for {name} {{ {values} }}", len(lines) + 1)
 
@@ -96,22 +114,54 @@ def slp_text(rows: list[tuple[int, str, int]], name: str = "P") -> str:
     return f"instance {name} : slp {{\n{body}\n}}"
 
 
-def slp_value(rows: list[tuple[int, str, int]]) -> int:
+def slp_values(rows: list[tuple[int, str, int]]) -> list[int]:
+    """a₀, …, a_ℓ."""
     a = [1]
     for j, op, k in rows:
         a.append(a[j] + a[k] if op == "+" else a[j] - a[k] if op == "-" else a[j] * a[k])
-    return a[-1]
+    return a
+
+
+def slp_value(rows: list[tuple[int, str, int]]) -> int:
+    return slp_values(rows)[-1]
+
+
+def constant_rows(v: int) -> list[tuple[int, str, int]]:
+    """A program whose value is v: the binary digits of |v| by doubling (a + a) and adding
+    a0, then 0 − |v| for a negative v (length O(log |v|))."""
+    rows: list[tuple[int, str, int]] = []
+    if v == 0 or v == 1:
+        return [(0, "-" if v == 0 else "*", 0)]
+    acc = 0                                   # the index of the value built so far (a0 = 1)
+    for bit in bin(abs(v))[3:]:
+        rows.append((acc, "+", acc))
+        acc = len(rows)
+        if bit == "1":
+            rows.append((acc, "+", 0))
+            acc = len(rows)
+    if v < 0:
+        rows += [(0, "-", 0), (len(rows) + 1, "-", acc)]
+    return rows
 
 
 def certificate(rows: list[tuple[int, str, int]], variant: str, header: str = "") -> str:
     """Source, target and the claims that must hold if the reduction is correct: both
-    YES (the source's value is positive and the forced weights fit) or both NO."""
+    YES (the source's value is positive and the forced weights fit) or both NO; and the
+    network computes the program's value (the proof's equation (1) at i = ℓ)."""
     target = build(rows, variant)
-    positive = slp_value(rows) > 0
-    claims = (["solves(P, none);", "solves(T, forced);"] if positive
+    values = slp_values(rows)
+    value = values[-1]
+    claims = (["solves(P, none);", "solves(T, forced);"] if value > 0
               else ["refutes(P);", "refutes(T);"])
+    valued = build(rows, variant, "V", "value", values=values)
+    claims += ["equal(P, Q);", "solves(V, value);"]
     parts = ["nncert 1;", header.rstrip(), slp_text(rows), "witness none for P { }",
-             target.instance, target.witness, "claims {", *[f"  {c}" for c in claims], "}", "end"]
+             target.instance, target.witness,
+             f"# V: the network of T with an output copy o_i of every h_i, on (1; a_l, a_1, ..., "
+             f"a_(l-1)),\n# a_l = {dec(value)} (Q writes it in binary; a_1, ..., a_(l-1) are "
+             f"the producer's values of P)",
+             slp_text(constant_rows(value), "Q"), valued.instance, valued.witness,
+             "claims {", *[f"  {c}" for c in claims], "}", "end"]
     return "\n".join(p for p in parts if p) + "\n"
 
 

@@ -8,6 +8,11 @@ instances `eq-to-restricted` builds).  The three modifications, in the paper's o
      (z1) and m → q (z2), and a point d(m) = (s_m; q = 1); every prescribed edge becomes a
      parameter F with a point fixing it: for m → t of value c the point (s_m; t = c), for
      u → m the point (u; q = c).  All other targets '?'; old points get q = '?'.
+     `corrected`: a prescribed −1 on u → m is fixed by (u, s_m; q = 0) instead, which with
+     d(m) says (F + z1)·z2 = 0 = z1·z2 − 1 + 1, i.e. F·z2 = −1 with the label 0, keeping the
+     data in {0, 1} (the text's "the case of −1 is analogous" needs the label −1).  A −1 on
+     m → t keeps the label −1 (the audit's Theorem-2 check reports it; our eq-to-restricted
+     prescribes only +1, so the 003 chain never meets it).
 §3.10 biases: every neuron gets a bias parameter, and the point (0; 0, …, 0).
 §3.11 question marks: for every '?' of point d at output o, a new input i, hidden n and edges
      i → n (r), n → o (t), i = 1 only in d, and the '?' becomes 0.
@@ -79,17 +84,26 @@ def reduce(s2: Net, variant: str) -> tuple[Net, Stage]:
         s3.edges[(m, "q")] = new(f"z2_{m}", one)
         dm[m] = add_point([f"s_{m}"], {"q": Fraction(1)}, f"d({m})")
     fix: dict[tuple[str, str], int] = {}
+    base: dict[tuple[str, str], int | None] = {}     # the point h(fix) is compared with
     for (u, v), (name, c) in fixed.items():
         if v in s2.outputs:
             fix[(u, v)] = add_point([f"s_{u}"], {v: c}, f"fixes {name} = {number(c)}")
+            base[(u, v)] = None
         else:
             if out_degree[u] != 1:
                 raise ValueError(f"input {u!r} feeds several neurons; fixing its edge to {v!r} "
                                  f"by a point on q is not sound")
-            fix[(u, v)] = add_point([u], {"q": c}, f"fixes {name} = {number(c)}")
+            if c == -1 and variant == "corrected":     # (u, s_v; q = 0): (F + z1)·z2 = 0
+                fix[(u, v)] = add_point([u, f"s_{v}"], {"q": Fraction(0)},
+                                        f"fixes {name} = -1 (with d({v}))")
+                base[(u, v)] = dm[v]
+            else:
+                fix[(u, v)] = add_point([u], {"q": c}, f"fixes {name} = {number(c)}")
+                base[(u, v)] = None
     for n in s3.hidden + outputs:
         s3.biases[n] = new(f"B_{n}", zero_value)
     zero = add_point([], {o: Fraction(0) for o in outputs}, "all biases vanish")
+    base = {key: zero if b is None else b for key, b in base.items()}
     gadgets: list[tuple[int, int, str]] = []          # (k, point index, output)
     for i, p in enumerate(s3.points):
         for o in outputs:
@@ -149,8 +163,8 @@ def reduce(s2: Net, variant: str) -> tuple[Net, Stage]:
                 pieces.append(("scaled", z1, f"{w1}*({h(zero, o)} - {h(fix[(m, o)], o)})"))
                 continue
             f_in = fixed[(u, m)][0]
-            a_ideal = (f"{f_in}*({h(dm[m], 'q')} - {h(zero, 'q')}) - "
-                       f"{z1}*({h(fix[(u, m)], 'q')} - {h(zero, 'q')})")   # c·z1 − F_in
+            a_ideal = (f"{f_in}*({h(dm[m], 'q')} - {h(zero, 'q')}) - "      # c·z1 − F_in
+                       f"{z1}*({h(fix[(u, m)], 'q')} - {h(base[(u, m)], 'q')})")
             if isinstance(w2, str):                       # prescribed in, free out
                 terms.append((w1, (w2, z1), ()))
                 pieces.append(("whole", None, f"{w2}*({a_ideal})"))
