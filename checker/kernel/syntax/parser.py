@@ -23,6 +23,9 @@ _SLP_ROW = re.compile(r"([0-9]+)[ \t]*([-+*])[ \t]*([0-9]+)")
 LANGUAGE_VERSION = 1
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A CR is a line end only as part of CRLF: a lone CR ends a line for editors and for the
+# lexer's whitespace but not for a comment (`#[^\n]*`), so it could hide what follows it.
+_LONE_CR = re.compile(r"\r(?!\n)")
 
 
 def _loc(item) -> ast.Loc:
@@ -472,6 +475,10 @@ def parse(text: str, budget: Budget | None = None) -> ast.Document:
     if bad:
         raise Reject(f"byte 0x{ord(text[bad.start()]):02x} is not allowed (documents are ASCII)",
                      _location_of_offset(text, bad.start()))
+    lone = _LONE_CR.search(text)
+    if lone:
+        raise Reject("a carriage return is allowed only before a line feed (CRLF line ends)",
+                     _location_of_offset(text, lone.start()))
     if not text.strip():
         raise Reject("document is empty; expected the header `nncert 1;`", (1, 1))
     _BUILD.budget = budget
