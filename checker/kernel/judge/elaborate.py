@@ -108,7 +108,7 @@ def rational_constant(e: ast.Expr, budget: Budget) -> fmpq:
 def _field(decl: ast.FieldDecl, budget: Budget) -> AlgebraicField:
     check_polynomial(decl.poly, "a field's defining polynomial")
     X.expect(decl.poly, X.Scope(frozenset([decl.name])), X.NUM)
-    ring = PolynomialRing([decl.name])
+    ring = PolynomialRing([decl.name], budget)
     poly = X.Evaluator(ring, budget).value(decl.poly, dict(ring.gens))
     terms = {k[0]: c for k, c in poly.to_dict().items()}
     if max(terms, default=0) < 1:

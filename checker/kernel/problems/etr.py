@@ -80,7 +80,7 @@ def refutes_by_identity(inst: EtrInstance, cert: ast.Block, budget: Budget) -> N
         raise Decline("identity refutations of instances with nonzero variables are not "
                       "supported in this version; refute a polynomial source and carry the "
                       "refutation along a correspondence (`refutes(T) via R`)", cert.loc)
-    ring = PolynomialRing(inst.variables)
+    ring = PolynomialRing(inst.variables, budget)
     evaluator = X.Evaluator(ring, budget)
     scope = X.Scope(frozenset(inst.variables))
 

@@ -103,7 +103,9 @@ class Rings:
     """Rings over subsets of one instance's unknowns, variables in the instance's order
     (all of them when there are at most ONE_RING)."""
 
-    def __init__(self, names: list[str], one_ring: int | None = None):
+    def __init__(self, names: list[str], one_ring: int | None = None,
+                 budget: Budget | None = None):
+        self.budget = budget
         self.order = {n: i for i, n in enumerate(names)}
         self.single = len(names) <= (ONE_RING if one_ring is None else one_ring)
         self._poly: dict[tuple, PolynomialRing] = {}
@@ -118,13 +120,13 @@ class Rings:
     def poly(self, names: Iterable[str]) -> PolynomialRing:
         key = self._key(names)
         if key not in self._poly:
-            self._poly[key] = PolynomialRing(list(key))
+            self._poly[key] = PolynomialRing(list(key), self.budget)
         return self._poly[key]
 
     def rational(self, names: Iterable[str]) -> RationalFunctions:
         key = self._key(names)
         if key not in self._rational:
-            self._rational[key] = RationalFunctions(list(key))
+            self._rational[key] = RationalFunctions(list(key), self.budget)
         return self._rational[key]
 
 
@@ -244,7 +246,7 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, ast.Expr], st
                     direction: str, budget: Budget, loc: Location) -> None:
     """Every solution of `premise`, mapped by `maps`, solves `conclusion` (see module doc)."""
     names = unknowns(premise)
-    rings = Rings(names)
+    rings = Rings(names, budget=budget)
 
     def own(vs: set) -> tuple:
         ring = rings.rational(vs)
