@@ -7,6 +7,8 @@ Every file starts with comment lines
     # expect: REJECT | DECLINE
 and the kernel must give exactly the expected verdict - never ACCEPT.  Classes are folders:
 the kinds of hole found by adversarial review (docs/SOUNDNESS.md, "Adversarial review").
+Each is checked with the resource guard (a child process with a memory limit and a wall-clock
+kill), so a document that escapes the budgets' estimates cannot take the test run down.
 """
 from __future__ import annotations
 
@@ -33,6 +35,7 @@ def header(path: Path) -> str:
 @pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.name}/{p.name}" for p in FILES])
 def test_attack_is_not_accepted(path: Path) -> None:
     expected = header(path)
-    verdict = checker.check(checker.load(path), Budget(max_seconds=30))
+    # guarded: a missed estimate ends in a DECLINE from the child, never in a crashed pytest
+    verdict = checker.check_guarded(checker.load(path), Budget(max_seconds=30))
     assert verdict.status != "ACCEPT", f"{path.name}: a false claim was ACCEPTED"
     assert verdict.status == expected, f"{path.name}: {verdict.status} ({verdict.reason})"

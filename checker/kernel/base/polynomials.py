@@ -94,7 +94,8 @@ def product_terms(ta: int, tb: int, da: list[int], db: list[int], cap: int) -> i
 
 def power_terms(t: int, k: int, degs: list[int], total: int, cap: int) -> int:
     """An upper bound on the terms of p^k, p with t terms, partial degrees degs and total
-    degree `total`: min(C(t + k - 1, k), prod(k d_v + 1), C(n + k total, n))."""
+    degree `total`: min(C(t + k - 1, k), prod(k d_v + 1), C(n + k total, n)) - or, when
+    that is over `cap`, some number over `cap` (each binomial stops counting past the cap)."""
     bound = binomial_capped(t + k - 1, k, cap)
     if bound <= cap:
         return bound

@@ -92,6 +92,7 @@ def _child(text: str, budget: Budget, memory_mib: int, w: int) -> None:
     code = 1
     try:
         signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.dup2(2, 1)       # FLINT prints its abort message on stdout: keep verdict lines clean
         limit = memory_mib << 20
         _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
         if hard != resource.RLIM_INFINITY:
