@@ -167,11 +167,19 @@ class PolynomialRing:
         return sum(_degrees(p)) + height(p)[0] + ceil_log2(len(p))
 
     def factor_terms(self, p: fmpq_mpoly) -> int:
-        """An upper bound on the terms of any factor of p: the box of its partial degrees."""
-        box = 1
+        """An upper bound on the terms of any factor of p (which may have more terms than p:
+        x^n - 1 = (x - 1)(x^(n-1) + ... + 1)): its exponents lie in p's exponent box and its
+        total degree is at most p's, so min(prod(d_v + 1), C(n + deg p, n)) - or some number
+        over the cap when both are."""
+        box, n = 1, 0
         for d in _degrees(p):
-            box *= d + 1
-        return box
+            if d:
+                box *= d + 1
+                n += 1
+        cap = self.budget.max_terms
+        if box <= cap:
+            return box
+        return min(box, binomial_capped(n + p.total_degree(), n, cap))
 
     def gcd(self, a: fmpq_mpoly, b: fmpq_mpoly) -> fmpq_mpoly:
         """The monic gcd: a factor of both (of the non-zero one), so within its factor bounds;
@@ -267,7 +275,7 @@ class RationalFunctions(PolynomialRing):
         terms = max(self.factor_terms(num), self.factor_terms(den))
         bits = (self.factor_bits(num) + self.factor_bits(den) + height(num)[0]
                 + height(den)[0])
-        self._check(min(terms, max(len(num), len(den))), bits, "a rational function")
+        self._check(terms, bits, "a rational function")
         g = num.gcd(den)
         num, den = num / g, den / g
         lead = den.leading_coefficient()
