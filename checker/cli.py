@@ -11,11 +11,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import signal
 import sys
 from pathlib import Path
 
-from . import Budget, Decline, Reject, Source, check, load
+from . import Budget, Decline, Reject, Source, check, check_guarded, load
 from .audit import REDUCTIONS, AuditCrash, audit, reduce_file
 from checker.kernel.base import budget as B
 from checker.kernel.judge.claims import Verdict
@@ -48,6 +47,9 @@ exit status:   0 every file accepted (exactly, or probabilistically as marked; w
                3 usage or I/O error.  Never 0 on a timeout or a crash.
                The producers (reduce, audit, solve, import) exit 4 on an internal error
                (one line naming the command and the input; see `nncert COMMAND --help`).
+guard:         each file is checked in a child process limited to --max-memory MiB and
+               killed after 2 x --max-seconds + 10 s; running out of memory, the wall-clock
+               kill or a crash (e.g. an abort inside FLINT) is a DECLINE naming the resource.
 """
 
 EXAMPLES = """\
@@ -87,6 +89,17 @@ def _parser() -> argparse.ArgumentParser:
                    help="accept only exact proofs: a probabilistic accept becomes a DECLINE")
     c.add_argument("--max-steps", type=int, default=B.DEFAULT_MAX_STEPS, metavar="N",
                    help="largest number of evaluation steps (default %(default)s)")
+    c.add_argument("--max-terms", type=int, default=B.DEFAULT_MAX_TERMS, metavar="N",
+                   help="most terms of one polynomial; a product, power or gcd that could "
+                   "have more is declined before it is computed (default %(default)s)")
+    c.add_argument("--max-memory", type=int, default=B.DEFAULT_MAX_MEMORY_MIB, metavar="MIB",
+                   help="address space of the process checking each file, in MiB (default "
+                   "%(default)s); each file is checked in a child process with this limit and "
+                   "killed after 2 x --max-seconds + 10 s of wall clock; a child that runs out "
+                   "or crashes gives a DECLINE naming the resource")
+    c.add_argument("--no-guard", action="store_true",
+                   help="check in this process, without the memory limit and wall-clock kill "
+                   "(for debugging; a FLINT abort then ends nncert without a verdict line)")
     fmt = argparse.RawDescriptionHelpFormatter
     r = sub.add_parser("reduce", help="run a reduction on a source instance (untrusted producer)",
                        description="Write the target instance of a reduction together with a "
@@ -249,10 +262,6 @@ def _json(source: Source, v: Verdict) -> str:
                    for s in v.claims]})
 
 
-def _on_alarm(signum, frame):
-    raise Decline("hard time limit reached (--max-seconds)")
-
-
 def check_files(args: argparse.Namespace) -> int:
     worst = 0
     for path in args.files:
@@ -265,15 +274,11 @@ def check_files(args: argparse.Namespace) -> int:
         budget = Budget(max_bits=args.max_bits, max_seconds=args.max_seconds,
                         max_enumeration=args.max_enumeration, max_degree=args.max_degree,
                         max_steps=args.max_steps, max_prime_bits=args.max_prime_bits,
-                        seed=args.seed)
-        signal.signal(signal.SIGALRM, _on_alarm)
-        signal.alarm(max(1, int(args.max_seconds) + 5))
-        try:
+                        max_terms=args.max_terms, seed=args.seed)
+        if args.no_guard:
             verdict = check(source, budget)
-        except Decline as e:
-            verdict = Verdict("DECLINE", e.reason, e.loc)
-        finally:
-            signal.alarm(0)
+        else:
+            verdict = check_guarded(source, budget, max_memory_mib=args.max_memory)
         if args.exact and verdict.probabilistic:
             verdict = Verdict("DECLINE", f"the acceptance is {verdict.guarantee()}, not exact "
                               f"(--exact)", None, verdict.claims)
@@ -400,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command in PRODUCERS:
         return run_producer(args)
     if args.max_bits < 1 or args.max_seconds <= 0 or args.max_enumeration < 0 \
-            or args.max_prime_bits < 1:
+            or args.max_prime_bits < 1 or args.max_terms < 1 or args.max_memory < 1:
         print("nncert: budgets must be positive", file=sys.stderr)
         return USAGE_ERROR
     try:

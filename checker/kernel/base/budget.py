@@ -55,6 +55,8 @@ DEFAULT_MAX_ENUMERATION = 1_000_000
 DEFAULT_MAX_DEGREE = 400           # degree of a field's defining polynomial
 DEFAULT_MAX_STEPS = 50_000_000     # elementary evaluation steps (expression nodes, entries)
 DEFAULT_MAX_PRIME_BITS = 1 << 12   # fingerprint primes (drawing an 8066-bit one took 88 s)
+DEFAULT_MAX_TERMS = 1 << 20        # terms of one polynomial (products, powers, gcds)
+DEFAULT_MAX_MEMORY_MIB = 4096      # address space of the checking process (CLI guard)
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Budget:
     max_degree: int = DEFAULT_MAX_DEGREE
     max_steps: int = DEFAULT_MAX_STEPS
     max_prime_bits: int = DEFAULT_MAX_PRIME_BITS
+    max_terms: int = DEFAULT_MAX_TERMS
     seed: int | None = None        # of the kernel's random choices (fingerprints); None: os
     deadline: float = field(default=float("inf"), repr=False)
     steps: int = field(default=0, repr=False)
@@ -96,7 +99,14 @@ class Budget:
             raise Decline(f"{what} has {size} cases, over the budget of {self.max_enumeration} "
                           f"(--max-enumeration)", loc)
 
+    def terms(self, n: int, what: str = "a polynomial", loc: Location = None) -> None:
+        """Decline before creating `what` if it could have more than `max_terms` terms."""
+        if n > self.max_terms:
+            raise Decline(f"{what} could have more than {self.max_terms} terms, over the "
+                          f"budget (--max-terms)", loc)
+
     def degree(self, deg: int, loc: Location = None) -> None:
         if deg > self.max_degree:
             raise Decline(f"field polynomial of degree {deg} is over the budget of "
                           f"{self.max_degree} (--max-degree)", loc)
+

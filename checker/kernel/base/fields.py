@@ -28,6 +28,25 @@ def _rational_power_bits(q: fmpq, k: int) -> int:
     return 1 if abs(q.p) <= 1 and q.q == 1 else k * _bits(q)
 
 
+def _ceil_log2(m: int) -> int:
+    return (int(m) - 1).bit_length()
+
+
+def _int_height(p: fmpq_poly) -> tuple[int, int]:
+    """(nb, db): p = N/D with N an integer polynomial with coefficients < 2^nb, D < 2^db."""
+    return p.numer().height_bits(), fmpz(p.denom()).bit_length()
+
+
+def root_test_bits(h: int, n: int, lo: fmpq, hi: fmpq) -> int:
+    """An upper bound on the bits of the numbers in `sign_variations(m, lo, hi)` for m of
+    degree n with integer coefficients < 2^h (up to a common factor): with lo = A/Q and
+    hi - lo = B/Q, Q^n m(lo + (hi - lo) x) = sum z_i (A + B x)^i Q^(n-i), whose coefficients
+    are < (n + 1) 2^h (|A| + |B| + Q)^n; the two substitutions then add at most n + 1 bits.
+    The same bound covers m at an end point."""
+    b = _bits(lo) + _bits(hi) + 2          # |A|, |B|, Q < 2^(b - 1)
+    return h + 2 * _ceil_log2(n + 2) + n * (b + 1) + 1
+
+
 def _exact_mid(v: arb) -> fmpq:
     man, exp = v.mid().man_exp()
     return fmpq(man) * fmpq(2) ** int(exp)
@@ -45,9 +64,12 @@ def sign_variations(m: fmpq_poly, lo: fmpq, hi: fmpq) -> int:
 def _count_roots(m: fmpq_poly, lo: fmpq, hi: fmpq, budget: Budget, loc: Location) -> int:
     """Number of real roots of the square-free m in (lo, hi), counting stops at 2."""
     total, stack = 0, [(lo, hi)]
+    h = m.numer().height_bits()
     while stack and total < 2:
         budget.tick(m.degree(), loc)
         a, b = stack.pop()
+        budget.bits(root_test_bits(h, m.degree(), a, b), "the root-counting test of the field "
+                    "declaration", loc)
         v = sign_variations(m, a, b)
         if v == 1:
             total += 1
@@ -172,6 +194,13 @@ class AlgebraicField(_Field):
         for c in (*coeffs, lo.p, lo.q, hi.p, hi.q):
             budget.bits(fmpz(c).bit_length(), "a number in the field declaration", loc)
         zp = fmpz_poly([fmpz(c) for c in coeffs])
+        h = zp.height_bits()
+        # Factoring lifts factors to about the Mignotte bound, n + h bits per coefficient:
+        # n (n + h) bits in all.  Declined before FLINT's factor() is called.
+        budget.bits(n * (n + h + n.bit_length()), f"factoring the field polynomial (degree {n}, "
+                    f"{h}-bit coefficients)", loc)
+        budget.bits(root_test_bits(h, n, lo, hi), "the root-counting test of the field "
+                    "declaration", loc)
         _, factors = zp.factor()
         if len(factors) != 1 or factors[0][1] != 1 or factors[0][0].degree() != n:
             raise Reject(f"the field polynomial {_show(coeffs)} is reducible over Q", loc)
@@ -189,7 +218,11 @@ class AlgebraicField(_Field):
         self.name, self.degree, self._coeffs, self._m = name, n, list(coeffs), m
         self._lo0, self._hi0, self._lo, self._hi = lo, hi, lo, hi
         self._sign_lo = _sgn(m(lo))
-        self._growth = max(_bits(c) for c in m.coeffs()) + n.bit_length()
+        # reducing a product (degree <= 2n - 2) modulo m: each of the n - 1 steps multiplies
+        # the common-denominator numerator by at most 2 max|z_i| (z = zp), adding h + 1 bits
+        # to numerators and bits(lc) to denominators.
+        self._growth = (n - 1) * (h + 1) + _ceil_log2(n + 1)
+        self._budget, self._h = budget, h
         return self
 
     # --- ring operations (results always reduced modulo m) ---
@@ -200,13 +233,30 @@ class AlgebraicField(_Field):
         return fmpq_poly([0, 1]) % self._m
 
     def mul(self, a: fmpq_poly, b: fmpq_poly) -> fmpq_poly:
+        """a b, declined if its numbers could exceed the bits budget of the declaration (only
+        its size limit is used: a field may outlive the check that declared it)."""
+        if a.degree() <= 0 or b.degree() <= 0:     # by a rational: no reduction needed
+            self._budget.bits(sum(_int_height(a)) + sum(_int_height(b)), "a product")
+            return a * b
+        self._budget.bits(self.product_bits(a, b), "a product in the field")
         return (a * b) % self._m
 
+    def product_bits(self, a: fmpq_poly, b: fmpq_poly) -> int:
+        """An upper bound on the bits of the numbers in a*b mod m: a = Na/Da, b = Nb/Db;
+        Na Nb has coefficients < n 2^(nb_a + nb_b); reduction adds at most `_growth` bits."""
+        (na, da), (nb, db) = _int_height(a), _int_height(b)
+        return max(na + nb, da + db) + self._growth
     def inv(self, a: fmpq_poly) -> fmpq_poly:
         if a == 0:
             raise Undefined("division by zero")
         if a.degree() == 0:
             return fmpq_poly([1 / a[0]])
+        # s = adj / Res(a, m) by Cramer's rule on the Sylvester matrix; Hadamard's bound
+        # bounds both by the product of its row norms (deg m rows of a's, deg a rows of m's).
+        (na, da), n = _int_height(a), self.degree
+        logr = _ceil_log2(n + 1)
+        self._budget.bits(n * (na + da + logr) + a.degree() * (self._h + logr) + 1,
+                          "an inverse in the field")
         g, s, _ = a.xgcd(self._m)  # g = s a + t m is the monic gcd: 1, as m is irreducible
         if g != 1:
             raise Decline("internal error: element not invertible modulo the field polynomial")
@@ -220,7 +270,7 @@ class AlgebraicField(_Field):
             return fmpq_poly([1])
         if self.is_rational(a):
             return fmpq_poly([RATIONALS.power(a[0], k, budget)])
-        budget.bits(k * self.height_bits(a), "a power")
+        budget.bits(k * max(_int_height(a)), "a power")
         result, base = None, a
         while True:               # square and multiply; check each product before computing it
             if k & 1:
@@ -230,10 +280,14 @@ class AlgebraicField(_Field):
                 return result
             base = self._checked_mul(base, base, budget)
 
-    def _checked_mul(self, a: fmpq_poly, b: fmpq_poly, budget: Budget) -> fmpq_poly:
+    def _checked_mul(self, a: fmpq_poly, b: fmpq_poly, budget: Budget,
+                     what: str = "a power") -> fmpq_poly:
+        if a.degree() <= 0 or b.degree() <= 0:     # by a rational: no reduction needed
+            budget.bits(sum(_int_height(a)) + sum(_int_height(b)), what)
+            return a * b
         budget.tick(self.degree)
-        budget.bits(self.height_bits(a) + self.height_bits(b) + self._growth, "a power")
-        return self.mul(a, b)
+        budget.bits(self.product_bits(a, b), what)
+        return (a * b) % self._m
 
     # --- predicates and exact real information ---
     def is_rational(self, a: fmpq_poly) -> bool:
@@ -251,16 +305,19 @@ class AlgebraicField(_Field):
         while self._hi - self._lo > width:
             budget.tick(self.degree)
             x = self._newton_guess(prec)
-            if x is not None and self._narrow(x - width / 4, x + width / 4):
+            if x is not None and self._narrow(x - width / 4, x + width / 4, budget):
                 continue
             for _ in range(4):    # bisection: the midpoint is never a root (m irreducible)
                 mid = (self._lo + self._hi) / 2
-                if not (self._narrow(self._lo, mid) or self._narrow(mid, self._hi)):
+                if not (self._narrow(self._lo, mid, budget)
+                        or self._narrow(mid, self._hi, budget)):
                     raise Decline("internal error: the field polynomial has a rational root")
 
-    def _narrow(self, lo: fmpq, hi: fmpq) -> bool:
+    def _narrow(self, lo: fmpq, hi: fmpq, budget: Budget | None = None) -> bool:
         """Replace the interval by (lo, hi) if it lies inside and m changes sign on it."""
         s = self._sign_lo
+        (budget or self._budget).bits(root_test_bits(self._h, self.degree, lo, hi), "a sign test of the field "
+                    "polynomial")
         if not (self._lo <= lo < hi <= self._hi and _sgn(self._m(lo)) == s
                 and _sgn(self._m(hi)) == -s):
             return False

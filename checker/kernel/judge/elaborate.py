@@ -71,7 +71,7 @@ def rational_constant(e: ast.Expr, budget: Budget) -> fmpq:
 
 def _field(decl: ast.FieldDecl, budget: Budget) -> AlgebraicField:
     term = P.convert(decl.poly, "a field's defining polynomial")
-    ring = PolynomialRing([decl.name])
+    ring = PolynomialRing([decl.name], budget)
     poly = polyeval.evaluate(term, ring, dict(ring.gens), budget)
     terms = {k[0]: c for k, c in poly.to_dict().items()}
     if max(terms, default=0) < 1:

@@ -118,7 +118,7 @@ def refutes_by_identity(inst: EtrInstance, cert: Refutation, budget: Budget) -> 
         raise Decline("identity refutations of instances with nonzero variables are not "
                       "supported in this version; refute a polynomial source and carry the "
                       "refutation along a correspondence (`refutes(T) via R`)", cert.loc)
-    ring = PolynomialRing(inst.variables)
+    ring = PolynomialRing(inst.variables, budget)
     env = dict(ring.gens)
 
     def poly(t: P.Term):

@@ -122,7 +122,9 @@ class Rings:
     """Rings over subsets of one instance's unknowns, variables in the instance's order
     (all of them when there are at most ONE_RING)."""
 
-    def __init__(self, names: list[str], one_ring: int | None = None):
+    def __init__(self, names: list[str], one_ring: int | None = None,
+                 budget: Budget | None = None):
+        self.budget = budget
         self.order = {n: i for i, n in enumerate(names)}
         self.single = len(names) <= (ONE_RING if one_ring is None else one_ring)
         self._poly: dict[tuple, PolynomialRing] = {}
@@ -137,13 +139,13 @@ class Rings:
     def poly(self, names: Iterable[str]) -> PolynomialRing:
         key = self._key(names)
         if key not in self._poly:
-            self._poly[key] = PolynomialRing(list(key))
+            self._poly[key] = PolynomialRing(list(key), self.budget)
         return self._poly[key]
 
     def rational(self, names: Iterable[str]) -> RationalFunctions:
         key = self._key(names)
         if key not in self._rational:
-            self._rational[key] = RationalFunctions(list(key))
+            self._rational[key] = RationalFunctions(list(key), self.budget)
         return self._rational[key]
 
 
@@ -241,19 +243,21 @@ class Facts:
             self.by_variable.setdefault(v, []).append(len(self.facts))
         self.facts.append((names, move(p, rings.poly(names).ctx)))
 
-    def shown_nonzero(self, d: Any) -> bool:
+    def shown_nonzero(self, d: Any, budget: Budget) -> bool:
         """d is a non-zero number times a product of powers of the facts (tried in the order
-        they were shown, each as often as it divides)."""
+        they were shown, each as often as it divides; divisions are the ring's budgeted exact
+        divisions)."""
         if d.is_zero():
             return False
         names = support(d)
         candidates = sorted({i for v in names for i in self.by_variable.get(v, ())
                              if self.facts[i][0] <= names})
+        ring = PolynomialRing(list(d.context().names()), budget)
         for i in candidates:
             f = move(self.facts[i][1], d.context())
             while not d.is_constant():
-                quotient, remainder = divmod(d, f)
-                if not remainder.is_zero():
+                quotient = ring.divides(d, f)
+                if quotient is None:
                     break
                 d = quotient
         return d.is_constant()
@@ -263,7 +267,7 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, P.Term], step
                     direction: str, budget: Budget, loc: Location) -> None:
     """Every solution of `premise`, mapped by `maps`, solves `conclusion` (see module doc)."""
     names = unknowns(premise)
-    rings = Rings(names)
+    rings = Rings(names, budget=budget)
 
     def own(vs: set) -> tuple:
         ring = rings.rational(vs)
@@ -361,11 +365,11 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, P.Term], step
                 raise Reject(f"{direction}: goal {k} is justified twice", step.loc)
             by_goal[k] = step
     for n, term, d in divisors:
-        if not facts.shown_nonzero(d):
+        if not facts.shown_nonzero(d, budget):
             raise Reject(f"{direction}: a divisor in the map's value for {n!r} is not shown "
                          f"to be non-zero", term.loc)
     for v in getattr(conclusion, "nonzero", ()):
-        if not facts.shown_nonzero(image[v][0]):
+        if not facts.shown_nonzero(image[v][0], budget):
             raise Reject(f"{direction}: {v!r} is nonzero in {conclusion.name!r}, but the map's "
                          f"value for it is not shown to be non-zero", loc)
     for k, (num, _den) in enumerate(goals, start=1):
@@ -380,7 +384,7 @@ def check_direction(premise: Any, conclusion: Any, maps: dict[str, P.Term], step
         factor = s.ring.from_rational(fmpq(1))
         if step.times is not None:
             factor = s.poly(step.times)
-            if not facts.shown_nonzero(factor):
+            if not facts.shown_nonzero(factor, budget):
                 raise Reject(f"{direction}: the factor of goal {k} is not shown to be non-zero",
                              step.loc)
         s.in_ideal(s.ring.mul(factor, move(num, s.ring.ctx)), step.by, f"goal {k}", step.loc)
