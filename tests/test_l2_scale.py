@@ -13,7 +13,7 @@ import pytest
 from flint import fmpq, fmpq_mpoly_ctx
 
 import checker
-from checker.kernel.base.budget import KernelError
+from checker.kernel.base.budget import Budget, KernelError
 from checker.kernel.syntax import ast
 from checker.kernel.problems import identities
 from checker.reductions import eq_to_restricted, etr_inv_to_eq, twolayer
@@ -147,12 +147,12 @@ def test_facts_keep_the_greedy_semantics():
     facts = identities.Facts()
     facts.add(x, rings)
     facts.add(x * y, rings)
-    assert facts.shown_nonzero(3 * x**2)
-    assert not facts.shown_nonzero(x * y)      # x is tried first and leaves y: as before
-    assert not facts.shown_nonzero(x * z)       # z is not a fact
-    assert not facts.shown_nonzero(0 * x)
+    assert facts.shown_nonzero(3 * x**2, Budget())
+    assert not facts.shown_nonzero(x * y, Budget())      # x is tried first and leaves y: as before
+    assert not facts.shown_nonzero(x * z, Budget())       # z is not a fact
+    assert not facts.shown_nonzero(0 * x, Budget())
     facts.add(y, rings)
-    assert facts.shown_nonzero(-x**3 * y**2)
+    assert facts.shown_nonzero(-x**3 * y**2, Budget())
 
 
 def test_small_rings_keep_the_premise_order_and_refuse_lost_variables():

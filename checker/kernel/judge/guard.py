@@ -23,7 +23,8 @@ import time
 
 from flint import fmpq, fmpz
 
-from checker.kernel.base.budget import DEFAULT_MAX_MEMORY_MIB, Budget
+from checker.kernel.base.budget import DEFAULT_MAX_MEMORY_MIB, Budget, Reject
+from checker.kernel.base.numerals import natural
 from checker.kernel.judge.check import check_text
 from checker.kernel.judge.claims import Statement, Verdict
 from checker.kernel.syntax import parser as syntax
@@ -57,7 +58,10 @@ def decode(data: bytes) -> Verdict | None:
     if not data.startswith(MAGIC) or b"\n" not in data:
         return None
     head, payload = data[len(MAGIC):].split(b"\n", 1)
-    if not head.isdigit() or int(head) != len(payload):
+    try:                      # the record's numbers go through the one numeral reader too
+        if natural(head.decode("ascii"), Budget(), None) != len(payload):
+            return None
+    except (Reject, UnicodeDecodeError):
         return None
     try:
         r = json.loads(payload.decode("utf-8"))
@@ -77,10 +81,14 @@ def decode(data: bytes) -> Verdict | None:
         return None
     error = None
     if r["error"] is not None:
-        p, q = (fmpz(x) for x in r["error"])
+        try:
+            p = natural(r["error"][0], Budget(), None)
+            q = natural(r["error"][1], Budget(), None)
+        except Reject:
+            return None
         if q == 0:
             return None
-        error = fmpq(p, q)
+        error = fmpq(p, 1) / q
     claims = tuple(Statement(k, tuple(s), t) for k, s, t in r["claims"])
     loc = tuple(r["loc"]) if r["loc"] is not None else None
     return Verdict(r["status"], r["reason"], loc, claims, error, r["randomness"])
