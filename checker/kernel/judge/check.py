@@ -22,8 +22,6 @@ from checker.kernel.base.budget import Budget, Decline, KernelError, Reject
 from checker.kernel.judge.claims import DECLINED, PROVED, REFUTED, Judgment, Statement, Verdict, settle
 from checker.kernel.judge.composition import derive, record
 
-SOLVES = {training.TrainingInstance: training.solves, etr.EtrInstance: etr.solves,
-          slp.SlpInstance: slp.solves}
 WHY_NOT = {training.TrainingInstance: training.why_not, etr.EtrInstance: etr.why_not,
            slp.SlpInstance: slp.why_not}      # the one solution predicate of each problem
 REFUTES = {training.TrainingInstance: training.refutes, etr.EtrInstance: etr.refutes,
@@ -119,7 +117,9 @@ def _witness(doc: Elaborated, claim: ast.Claim, inst_name: str, wit_name: str) -
 def _solves(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:
     inst_name, wit_name = claim.args
     inst, wit = _instance(doc, inst_name, claim), _witness(doc, claim, inst_name, wit_name)
-    SOLVES[type(inst)](doc.field, inst, wit.assignment, wit.locs, budget)
+    reason = WHY_NOT[type(inst)](doc.field, inst, wit.assignment, wit.locs, budget)
+    if reason is not None:
+        raise reason
 
 
 def _refutes(doc: Elaborated, claim: ast.Claim, budget: Budget) -> None:

@@ -76,12 +76,6 @@ def why_not(F: Any, inst: EtrInstance, assignment: dict, locs: dict,
     return None
 
 
-def solves(F: Any, inst: EtrInstance, assignment: dict, locs: dict, budget: Budget) -> None:
-    """Return if the assignment satisfies the formula; otherwise reject, saying why."""
-    reason = why_not(F, inst, assignment, locs, budget)
-    if reason is not None:
-        raise reason
-
 
 def refutes(F: Any, inst: EtrInstance, budget: Budget) -> None:
     """No assignment satisfies the formula: by enumeration when every domain is finite."""

@@ -64,11 +64,6 @@ def why_not(F: Any, inst: SlpInstance, assignment: dict, locs: dict,
     return None
 
 
-def solves(F: Any, inst: SlpInstance, assignment: dict, locs: dict, budget: Budget) -> None:
-    reason = why_not(F, inst, assignment, locs, budget)
-    if reason is not None:
-        raise reason
-
 
 def refutes(F: Any, inst: SlpInstance, budget: Budget) -> None:
     if why_not(F, inst, {}, {}, budget) is None:

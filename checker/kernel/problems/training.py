@@ -153,12 +153,6 @@ def why_not(F: Any, inst: TrainingInstance, assignment: dict, locs: dict,
     return None
 
 
-def solves(F: Any, inst: TrainingInstance, assignment: dict, locs: dict, budget: Budget) -> None:
-    """Return if the assignment solves the instance; otherwise reject, saying why."""
-    reason = why_not(F, inst, assignment, locs, budget)
-    if reason is not None:
-        raise reason
-
 
 def domains(inst: TrainingInstance) -> dict[str, list[fmpq] | None]:
     return {name: p.values for name, p in inst.params.items()}
