@@ -372,7 +372,8 @@ def _symbols(names):
 
 
 def _psatz_holds(inst, cert) -> bool:
-    """Recompute -1 = sum c_i f_i + sum lambda q^2 (times g_j) with sympy."""
+    """Recompute -1 = sum c_i f_i + sum lambda q^2 (times g_j) with sympy, from the refutation
+    block as parsed (its steps as written, not the kernel's elaborated terms)."""
     if cert.target != inst.name:
         return False
     sym = _symbols(list(inst.variables))
@@ -527,7 +528,9 @@ def _claim_holds(doc: ast.Document, el, claim, F, before: list, identities) -> b
             return False
         return _holds(inst, _witness_values(doc, claim.args[1], F))
     if claim.kind == "refutes" and len(claim.args) == 2:
-        return _psatz_holds(el.instances[claim.args[0]], el.refutations[claim.args[1]])
+        block = next((b for b in doc.items if isinstance(b, ast.Block)
+                      and b.kind == "refutation" and b.name == claim.args[1]), None)
+        return block is not None and _psatz_holds(el.instances[claim.args[0]], block)
     if claim.kind == "refutes":
         inst = el.instances[claim.args[0]]
         if type(inst).__name__ == "SlpInstance":
