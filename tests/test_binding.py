@@ -1,6 +1,6 @@
 """Binding: the sha256 a verdict names for each subject covers the subject's whole meaning.
 
-A subject hash (checker/kernel/judge/check.py `Subjects`, docs/soundness/binding.md) is the
+A subject hash (checker/kernel/judge/check.py `Subjects`, docs/SOUNDNESS.md (Part I)) is the
 sha256 of `label length:value` lines: a tag, the language version, the document's field
 declaration, the subject's role, the hashes of the instances it is about and its canonical text
 (syntax/parser.py `canonical_text`: comments blanked, each whitespace run one space, or one line
@@ -131,7 +131,7 @@ def meaning(x):
 @pytest.mark.parametrize("path", SMALL, ids=[p.name for p in SMALL])
 def test_canonical_text_parses_to_the_same_document(path):
     """The lemma behind binding: the canonical text of a document parses to the same tree, so
-    equal canonical texts mean equal meanings (docs/soundness/binding.md)."""
+    equal canonical texts mean equal meanings (docs/SOUNDNESS.md (Part I))."""
     text = path.read_text()
     canon = canonical_text(re.sub(r"#[^\n]*", " ", text))
     assert canon != text

@@ -1,4 +1,4 @@
-"""Resource budgets and the hard guard (docs/soundness/resources.md).
+"""Resource budgets and the hard guard (docs/SOUNDNESS.md (Part I)).
 
 * Estimates: a few hundred bytes asking for a huge polynomial power or product are DECLINED
   before the work, naming the budget (--max-terms, --max-bits), under `ulimit -v 4000000`.

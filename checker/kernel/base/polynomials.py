@@ -10,7 +10,7 @@ Every product, power, gcd and division asks the ring's `Budget` first, with an U
 the size of its result computed from the operands alone (the estimates below):
 the number of terms (`--max-terms`) and the bits of every coefficient (`--max-bits`).  A
 FLINT call that could exceed either is never started: the step DECLINEs.  The bounds are
-explained in docs/soundness/resources.md.
+explained in docs/SOUNDNESS.md (Part I).
 """
 from __future__ import annotations
 

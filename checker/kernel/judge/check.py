@@ -43,7 +43,7 @@ def preimage(parts: list[tuple[str, str]]) -> str:
 
 class Subjects:
     """The sha256 of every subject a claim may name, each computed once.  A subject's hash
-    covers everything its meaning depends on (docs/soundness/binding.md): the language
+    covers everything its meaning depends on (docs/SOUNDNESS.md (Part I)): the language
     version, the document's field declaration (all values live in that field), its role, the
     hashes of the instances it is about (a witness or refutation: its instance; a reduction:
     its source and target), and its own canonical text."""

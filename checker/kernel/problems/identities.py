@@ -18,7 +18,7 @@ lowest terms; the direction holds if
 where C is a polynomial term in x and in hyp[1], hyp[2], … (S's equations) with C(x, 0) = 0,
 so C(x, hyp(x)) is in the ideal.  Steps are polynomial terms (syntax/polyterm.py: no branch,
 comparison or call can be written there; division only by a non-zero number), evaluated only
-by semantics/polyeval.py (docs/soundness/identities.md).  Then at a real solution of S every
+by semantics/polyeval.py (docs/SOUNDNESS.md (Part I)).  Then at a real solution of S every
 goal vanishes.  Numerators that are identically zero need no step.  Backward is the same with T as premise and decode.
 
 ETR instances may declare `nonzero` variables and divide by them (ETR-INV-EQ).  As a premise,

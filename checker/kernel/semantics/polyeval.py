@@ -5,7 +5,7 @@ base/polynomials.py and base/fields.py: from_rational, add, sub, mul, neg, div, 
 is_zero.  Because a term has no comparison, branch or builtin, the value in a polynomial
 ring (or the field of rational functions) is the term read as a ring element, and evaluation
 commutes with substituting a point for the variables (a ring homomorphism), which is what the
-soundness arguments in docs/soundness/identities.md rely on.
+soundness arguments in docs/SOUNDNESS.md (Part I) rely on.
 """
 from __future__ import annotations
 

@@ -437,7 +437,7 @@ def canonical_text(fragment: str) -> str:
     whitespace only separates tokens, except that a line break ends a data or matrix row and,
     inside the program-rows token, separates rows; so this text lexes and parses as the
     fragment does (same tokens, same rows), and fragments with different meanings get
-    different texts (docs/soundness/binding.md).  Parsed documents are ASCII without control
+    different texts (docs/SOUNDNESS.md (Part I)).  Parsed documents are ASCII without control
     characters, so their whitespace is space, tab, `\n` and `\r`."""
     blanks = _BLANKS.sub(" ", fragment.replace("\r", "\n"))
     return _LINE_BREAKS.sub("\n", blanks).strip()
