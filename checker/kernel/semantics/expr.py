@@ -302,28 +302,3 @@ def fraction_digits(q: fmpq) -> int:
     if den > 1:
         den, fives = gmpy2.remove(den, 5)
     return -1 if den != 1 else max(twos, fives)
-
-
-
-_CHILDREN = {ast.Call: ("args",), ast.Sum: ("terms",), ast.Product: ("factors",),
-             ast.BoolOp: ("args",), ast.Neg: ("arg",), ast.Pow: ("base", "exp"),
-             ast.Cmp: ("left", "right"), ast.Ite: ("cond", "then", "other")}
-
-
-def names_in(e: ast.Expr) -> set[str]:
-    """Every name an expression mentions (a superset of its free variables)."""
-    out: set[str] = set()
-    stack = [e]
-    while stack:
-        node = stack.pop()
-        t = type(node)
-        if t is ast.Var:
-            out.add(node.name)
-            continue
-        for field in _CHILDREN.get(t, ()):
-            sub = getattr(node, field)
-            if isinstance(sub, list):
-                stack.extend(sub)
-            else:
-                stack.append(sub)
-    return out
